@@ -172,7 +172,7 @@ def _softmax_cross_entropy(Z, labels):
     rows = np.arange(n)
     log_p = act._log_softmax(Z)
     loss = -log_p[rows, labels].mean()
-    dZ = np.exp(log_p)
+    dZ = act._exp_nonpositive(log_p)
     dZ[rows, labels] -= 1.0
     dZ /= n
     return float(loss), dZ

@@ -108,7 +108,7 @@ class Network:
             rows = np.arange(n)
             log_p = act._log_softmax(scores)
             loss = -log_p[rows, y].mean()
-            d = np.exp(log_p)
+            d = act._exp_nonpositive(log_p)
             d[rows, y] -= 1.0
         elif self.loss == "sigmoid_cross_entropy":
             loss = (np.maximum(scores, 0) - scores * y
