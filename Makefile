@@ -1,0 +1,63 @@
+# How Neural Networks Learn -- the course's commands (see README.md).
+#
+#   make course     set up .venv (first time) and open the course in JupyterLab
+#   make test       set up/update .venv if needed and run the whole test suite
+#   make generate   instructor: rebuild release/ and solutions/ from source/
+#   make bench      install the benchmark extras and run benchmarks/bench_*.py
+#
+# Variables: PYTHON (interpreter for the venv, default python3), LAB_ARGS (extra
+# JupyterLab arguments, e.g. LAB_ARGS="--no-browser --allow-root"), PYTEST_ARGS
+# (extra pytest arguments, e.g. PYTEST_ARGS="-k grading -x").
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# Touched after a successful install; older than requirements.txt or
+# lib/pyproject.toml means the environment must be brought up to date.
+STAMP := $(VENV)/.course-installed
+BENCH_STAMP := $(VENV)/.bench-installed
+LAB_ARGS ?=
+PYTEST_ARGS ?=
+
+# nbgrader runs the `alembic` program and notebook kernels are started from this
+# environment: put its bin/ first on PATH for every recipe.
+export PATH := $(CURDIR)/$(BIN):$(PATH)
+
+.DEFAULT_GOAL := help
+.PHONY: help course test generate bench
+
+help:
+	@sed -n '3,6p' Makefile | sed 's/^# *//'
+
+$(STAMP): requirements.txt lib/pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
+	  || { echo "The course needs Python 3.11 or newer; '$(PYTHON)' is $$($(PYTHON) -V 2>&1). Try: make $(MAKECMDGOALS) PYTHON=python3.11" >&2; exit 1; }
+	@test -x $(BIN)/python || { echo "Creating $(VENV) with $(PYTHON)"; $(PYTHON) -m venv $(VENV); }
+	$(BIN)/python -m pip install --disable-pip-version-check --quiet -r requirements.txt
+	@# Build matplotlib's font cache now: the first import on a fresh machine prints
+	@# "Matplotlib is building the font cache" to stderr, which a notebook must not show.
+	$(BIN)/python -c "import matplotlib.pyplot"
+	@touch $@
+
+course: $(STAMP)
+	$(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)" --LabApp.default_url=/lab/tree/release $(LAB_ARGS)
+
+# pytest exits 5 when it collects no tests; make fails on any non-zero exit, so an
+# empty run fails too.
+test: $(STAMP)
+	$(BIN)/python -m pytest tests $(PYTEST_ARGS)
+
+generate: $(STAMP)
+	$(BIN)/python scripts/generate.py
+
+$(BENCH_STAMP): benchmarks/requirements.txt $(STAMP)
+	$(BIN)/python -m pip install --disable-pip-version-check --quiet -r benchmarks/requirements.txt
+	@touch $@
+
+bench: $(BENCH_STAMP)
+	@shopt -s nullglob; scripts=(benchmarks/bench_*.py); \
+	if [ $${#scripts[@]} -eq 0 ]; then echo "no benchmarks/bench_*.py to run" >&2; exit 1; fi; \
+	for script in "$${scripts[@]}"; do \
+	  echo "== $$script"; $(BIN)/python "$$script" || exit $$?; \
+	done

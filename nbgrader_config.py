@@ -1,0 +1,67 @@
+"""nbgrader configuration for "How Neural Networks Learn".
+
+nbgrader reads this file when it is started from the repository root (the Makefile
+and scripts/generate.py always do that; `make course` starts JupyterLab there too).
+
+    source/     instructor notebooks (and their jupytext .py authoring files)
+    release/    student notebooks           <- nbgrader generate_assignment
+    solutions/  executed solution notebooks <- nbgrader generate_solution (+ scripts/generate.py)
+    submitted/, autograded/, feedback/, gradebook.db: grading state, never committed
+"""
+
+c = get_config()  # noqa: F821 -- provided by traitlets when nbgrader loads this file
+
+# --- Course layout ------------------------------------------------------------------
+c.CourseDirectory.source_directory = "source"
+c.CourseDirectory.release_directory = "release"
+c.CourseDirectory.solution_directory = "solutions"
+
+# The notebooks are authored as jupytext percent-format .py files next to the
+# .ipynb in source/. They contain the solutions and hidden tests in plain text, so
+# they must never be copied into release/ (nbgrader copies every other file of an
+# assignment folder as a supporting file).
+c.CourseDirectory.ignore = [
+    ".ipynb_checkpoints",
+    "*.pyc",
+    "__pycache__",
+    "feedback",
+    "*.py",
+]
+
+# --- Execution ----------------------------------------------------------------------
+# Every cell of these notebooks runs in well under a second; a cell that needs a
+# minute is stuck (an infinite loop in a submission). 60 s per cell keeps one bad
+# submission from holding up the whole grading run.
+c.ExecutePreprocessor.timeout = 60
+c.Execute.timeout = 60
+
+# --- Autograding --------------------------------------------------------------------
+# A student who deleted a test cell must not escape its points: put it back from the
+# gradebook (otherwise nbgrader leaves the cell "needs manual grade").
+c.OverwriteCells.add_missing_cells = True
+
+# nbgrader scores a test cell 0 when it writes *anything* to stderr. Some output on
+# stderr is harmless and not the student's doing, so we drop a stderr stream output
+# when it consists *only* of such lines (IgnorePattern drops a whole stderr output
+# when the pattern matches it, so the pattern is anchored to the whole text with
+# \A...\Z -- a real error printed next to a harmless warning is kept):
+#
+#   * "Matplotlib is building the font cache; this may take a moment." -- printed
+#     once, by whichever cell first imports matplotlib on a fresh machine;
+#   * DeprecationWarning / PendingDeprecationWarning / MatplotlibDeprecationWarning
+#     raised inside an installed package (a path containing site-packages or
+#     dist-packages), e.g. IPython, ipykernel, jupyter_client or matplotlib
+#     deprecating something; Python prints these as "<file>:<line>: <Category>:
+#     <message>" followed by one indented source line.
+#
+# Everything else on stderr still scores 0 -- in particular NumPy's
+# "RuntimeWarning: overflow encountered in exp", which is exactly what an unstable
+# sigmoid produces.
+_FONT_CACHE = r"Matplotlib is building the font cache; this may take a moment\.\n"
+_LIBRARY_DEPRECATION = (
+    r"[^\n]*[/\\](?:site|dist)-packages[/\\][^\n]*:\d+: "
+    r"(?:Pending)?(?:Matplotlib)?DeprecationWarning: [^\n]*\n"
+    r"(?:  [^\n]*\n)?"
+)
+c.IgnorePattern.pattern = rf"\A(?:{_FONT_CACHE}|{_LIBRARY_DEPRECATION})+\Z"
+c.IgnorePattern.enabled = True
