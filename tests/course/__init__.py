@@ -1,0 +1,1 @@
+"""Course-level tests: notebooks, the nbgrader pipeline and grading."""
