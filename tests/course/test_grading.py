@@ -1,0 +1,155 @@
+"""The grading round trip with stock nbgrader, in a temporary copy of the course.
+
+Submissions go to ``submitted/<student>/<assignment>/`` of the ``generated_course``
+fixture (already through ``nbgrader generate_assignment``); one ``nbgrader autograde``
+call grades them all, and the scores are read back from the gradebook:
+
+* the solution notebook earns full marks, the untouched release notebook zero;
+* a solution notebook whose student deleted a test cell still earns full marks
+  (``OverwriteCells.add_missing_cells`` puts the test back and runs it);
+* each wrong-but-plausible answer loses exactly its exercise's points.
+"""
+
+import shutil
+import subprocess
+import sys
+
+import nbformat
+import pytest
+from nbgrader.api import Gradebook
+
+from .helpers import ASSIGNMENTS, generate, nbgrader_env, notebook_path, read_notebook
+
+PILOT = "02_neurons_and_activations"
+
+# Wrong but plausible answers: student id -> (assignment, {solution grade_id: new cell source},
+# the test cells that must score 0 -- every other test cell must keep full marks).
+NAIVE_SIGMOID = '''\
+def sigmoid(z):
+    return 1 / (1 + np.exp(-z))
+'''
+# Right for vectors (the visible tests), wrong for matrices (the hidden tests).
+LOOP_SIGMOID = '''\
+import math
+
+def sigmoid(z):
+    out = []
+    for v in z:
+        if v >= 0:
+            out.append(1 / (1 + math.exp(-v)))
+        else:
+            out.append(math.exp(v) / (1 + math.exp(v)))
+    return np.array(out)
+'''
+WRONG = {
+    "naive_sigmoid": (PILOT, {"sigmoid": NAIVE_SIGMOID}, {"sigmoid_test"}),
+    "loop_sigmoid": (PILOT, {"sigmoid": LOOP_SIGMOID}, {"sigmoid_test"}),
+    "w_not_transposed": (PILOT, {"dense_forward": "def dense_forward(X, W, b):\n    return X @ W + b\n"},
+                         {"dense_forward_test"}),
+    "bias_forgotten": (PILOT, {"dense_forward": "def dense_forward(X, W, b):\n    return X @ W.T\n"},
+                       {"dense_forward_test"}),
+}
+
+
+def _submit(course, student, assignment, nb):
+    path = course / "submitted" / student / assignment / f"{assignment}.ipynb"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, str(path))
+
+
+def _replace_cells(nb, replacements):
+    found = set()
+    for cell in nb.cells:
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if grade_id in replacements:
+            cell.source = replacements[grade_id]
+            cell.outputs, cell.execution_count = [], None
+            found.add(grade_id)
+    assert found == set(replacements), f"no cells {set(replacements) - found} to replace"
+    return nb
+
+
+def _test_cells(assignment):
+    """grade_id -> points of every graded cell of an assignment."""
+    nb = read_notebook(notebook_path("source", assignment))
+    return {c.metadata["nbgrader"]["grade_id"]: c.metadata["nbgrader"]["points"]
+            for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade")}
+
+
+@pytest.fixture(scope="module")
+def gradebook(generated_course):
+    """Submit every test student's notebooks, autograde once, return {(student, assignment): scores}."""
+    course = generated_course
+    for assignment in ASSIGNMENTS:
+        _submit(course, "perfect", assignment, read_notebook(notebook_path("solutions", assignment)))
+        _submit(course, "untouched", assignment, read_notebook(notebook_path("release", assignment)))
+        deleted = read_notebook(notebook_path("solutions", assignment))
+        first_test = next(c for c in deleted.cells if c.metadata.get("nbgrader", {}).get("grade")
+                          and not c.metadata["nbgrader"].get("solution"))
+        deleted.cells.remove(first_test)
+        _submit(course, "deleted_test_cell", assignment, deleted)
+    for student, (assignment, replacements, _) in WRONG.items():
+        nb = _replace_cells(read_notebook(notebook_path("solutions", assignment)), replacements)
+        _submit(course, student, assignment, nb)
+
+    proc = subprocess.run([sys.executable, "-m", "nbgrader", "autograde", generate._pattern(ASSIGNMENTS),
+                           "--force", f"--CourseDirectory.root={course}"],
+                          cwd=course, env=nbgrader_env(), capture_output=True, text=True)
+    assert proc.returncode == 0, f"nbgrader autograde failed:\n{proc.stdout}{proc.stderr}"
+
+    scores = {}
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        for assignment in ASSIGNMENTS:
+            for submission in gb.assignment_submissions(assignment):
+                grades = {g.name: (g.score, g.max_score, g.needs_manual_grade)
+                          for nb in submission.notebooks for g in nb.grades}
+                scores[submission.student_id, assignment] = grades
+    shutil.rmtree(course / "autograded", ignore_errors=True)
+    return scores
+
+
+def _summary(grades):
+    return {name: score for name, (score, _, _) in grades.items()}
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_solution_earns_full_marks(gradebook, assignment):
+    grades = gradebook["perfect", assignment]
+    assert grades.keys() == _test_cells(assignment).keys()
+    for name, (score, max_score, manual) in grades.items():
+        assert score == max_score == _test_cells(assignment)[name], f"{name}: {_summary(grades)}"
+        assert not manual, f"{name} needs manual grading"
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_untouched_release_earns_zero(gradebook, assignment):
+    grades = gradebook["untouched", assignment]
+    assert grades and all(score == 0 for score, _, _ in grades.values()), _summary(grades)
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_deleted_test_cell_is_restored_and_graded(gradebook, assignment):
+    grades = gradebook["deleted_test_cell", assignment]
+    assert all(score == max_score and not manual for score, max_score, manual in grades.values()), grades
+
+
+@pytest.mark.parametrize("student", sorted(WRONG))
+def test_wrong_answer_loses_exactly_its_exercise(gradebook, student):
+    assignment, _, failing = WRONG[student]
+    grades = gradebook[student, assignment]
+    for name, (score, max_score, manual) in grades.items():
+        want = 0 if name in failing else max_score
+        assert score == want and not manual, f"{student}: {name} scored {score}, expected {want}: {_summary(grades)}"
+
+
+def test_hidden_tests_catch_what_visible_tests_miss():
+    """The loop-over-entries sigmoid passes the visible tests (run here, in-process,
+    from the release notebook) -- only the hidden tests make it lose its points."""
+    release = read_notebook(notebook_path("release", PILOT))
+    visible_test = next(c.source for c in release.cells
+                        if c.metadata.get("nbgrader", {}).get("grade_id") == "sigmoid_test")
+    import numpy as np
+
+    namespace = {"np": np}
+    exec(LOOP_SIGMOID, namespace)
+    exec(visible_test, namespace)  # raises CheckFailed if a visible check fails
