@@ -7,7 +7,8 @@
 #
 # Variables: PYTHON (interpreter for the venv, default python3), LAB_ARGS (extra
 # JupyterLab arguments, e.g. LAB_ARGS="--no-browser --allow-root"), PYTEST_ARGS
-# (extra pytest arguments, e.g. PYTEST_ARGS="-k grading -x").
+# (extra pytest arguments, e.g. PYTEST_ARGS="-k grading -x"), BENCH_ARGS (arguments
+# for every benchmark script, e.g. BENCH_ARGS=--quick).
 
 SHELL := /bin/bash
 PYTHON ?= python3
@@ -19,6 +20,7 @@ STAMP := $(VENV)/.course-installed
 BENCH_STAMP := $(VENV)/.bench-installed
 LAB_ARGS ?=
 PYTEST_ARGS ?=
+BENCH_ARGS ?=
 
 # nbgrader runs the `alembic` program and notebook kernels are started from this
 # environment: put its bin/ first on PATH for every recipe.
@@ -59,5 +61,5 @@ bench: $(BENCH_STAMP)
 	@shopt -s nullglob; scripts=(benchmarks/bench_*.py); \
 	if [ $${#scripts[@]} -eq 0 ]; then echo "no benchmarks/bench_*.py to run" >&2; exit 1; fi; \
 	for script in "$${scripts[@]}"; do \
-	  echo "== $$script"; $(BIN)/python "$$script" || exit $$?; \
+	  echo "== $$script"; $(BIN)/python "$$script" $(BENCH_ARGS) || exit $$?; \
 	done

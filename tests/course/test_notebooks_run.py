@@ -23,7 +23,7 @@ def test_solution_notebook_reproduces_its_outputs(assignment):
     path = notebook_path("solutions", assignment)
     cmd = [sys.executable, "-m", "pytest", "--nbval", "--nbval-current-env",
            f"--nbval-cell-timeout={CELL_TIMEOUT}", f"--nbval-sanitize-with={SANITIZE}",
-           "-p", "no:cacheprovider", "-q", "--no-header", "-rN", str(path)]
+           "-p", "no:cacheprovider", "-q", "--no-header", "-rN", "--color=no", str(path)]
     proc = subprocess.run(cmd, cwd=ROOT, env=nbgrader_env(), capture_output=True, text=True)
     # Exit 5 means nbval collected nothing, which must fail as well.
     assert proc.returncode == 0, f"nbval on solutions/{assignment} (exit {proc.returncode}):\n{proc.stdout}{proc.stderr}"
