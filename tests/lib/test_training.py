@@ -215,3 +215,14 @@ def test_network_construction_errors():
         mlp([2, 3, 2], loss="hinge")
     with pytest.raises(ValueError, match="unknown activation"):
         mlp([2, 3, 2], activation="swish")
+
+
+def test_adam_moments_are_the_textbook_ones():
+    g = np.array([0.5, -0.1])
+    opt = Adam()
+    w = np.zeros(2)
+    opt.step([w], [g])
+    opt.step([w], [2 * g])
+    m, v = opt.moments(0)
+    np.testing.assert_allclose(m, 0.9 * 0.1 * g + 0.1 * 2 * g)
+    np.testing.assert_allclose(v, 0.999 * 0.001 * g ** 2 + 0.001 * 4 * g ** 2)
