@@ -42,8 +42,11 @@ $(STAMP): requirements.txt lib/pyproject.toml
 	$(BIN)/python -c "import matplotlib.pyplot"
 	@touch $@
 
+# Jupyter refuses to run as root unless told to; containers and CI machines often are root.
+ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
+
 course: $(STAMP)
-	$(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)" --LabApp.default_url=/lab/tree/release $(LAB_ARGS)
+	$(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)" --LabApp.default_url=/lab/tree/release $(ROOT_FLAG) $(LAB_ARGS)
 
 # pytest exits 5 when it collects no tests; make fails on any non-zero exit, so an
 # empty run fails too.
