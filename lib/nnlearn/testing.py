@@ -32,7 +32,7 @@ import numbers
 
 import numpy as np
 
-__all__ = ["CheckFailed", "check_type", "check_shape", "check_array", "check_scalar", "check_raises"]
+__all__ = ["CheckFailed", "call", "check_type", "check_shape", "check_array", "check_scalar", "check_raises"]
 
 
 class CheckFailed(AssertionError):
@@ -421,3 +421,54 @@ def check_raises(name, func, args=(), kwargs=None, exception=ValueError, match=N
         return None
     shown = f": {_fmt_array(result)}" if isinstance(result, np.ndarray) and result.size else ""
     _fail(f"{name} should raise {want}, but nothing was raised; it returned {_describe(result)}{shown}")
+
+
+# -- calling the student's function ------------------------------------------------------
+
+_CRASH_HINTS = (
+    (("matmul", "not aligned", "size mismatch"),
+     "in A @ B the number of columns of A must equal the number of rows of B — "
+     "check which matrix needs a transpose (.T); W has shape (n_out, n_in)"),
+    (("could not be broadcast",),
+     "two arrays of incompatible shapes were combined entry by entry — print their "
+     "shapes; a row sum may need keepdims=True"),
+    (("overflow",),
+     "exp of a large number overflows — exponentiate only numbers <= 0 (the stable form)"),
+    (("only integers", "only integer scalar", "not subscriptable", "index"),
+     "an index went wrong — check the shapes and that labels are integers"),
+)
+
+
+def _arg_summary(args, kwargs):
+    def one(value):
+        if isinstance(value, np.ndarray):
+            return f"array{value.shape}"
+        return _describe(value) if not isinstance(value, (int, float)) else repr(value)
+    parts = [one(a) for a in args] + [f"{k}={one(v)}" for k, v in kwargs.items()]
+    return ", ".join(parts)
+
+
+def call(func, *args, **kwargs):
+    """Call the student's ``func(*args, **kwargs)`` and return its result.
+
+    If the call crashes, raise :class:`CheckFailed` saying which call failed, with
+    which argument shapes, the original error, and a hint for the familiar crashes (a
+    matrix product whose inner sizes disagree -- usually a missing or extra ``.T`` --,
+    a failed broadcast, an overflow). A ``NotImplementedError`` (exercise not
+    attempted yet) passes through unchanged. Use it in test cells around the student's
+    function::
+
+        out = call(dense_forward, X, W, b)
+        check_array("dense_forward(X, W, b)", out, expected)
+    """
+    try:
+        return func(*args, **kwargs)
+    except NotImplementedError:
+        raise
+    except Exception as err:  # noqa: BLE001 -- any crash of the student's code is diagnosed
+        crash = err
+    text = str(crash)
+    name = getattr(func, "__name__", "the function")
+    hints = [h for keys, h in _CRASH_HINTS if any(k in text for k in keys)][:1]
+    lines = [f"{name}({_arg_summary(args, kwargs)}) crashed with {type(crash).__name__}: {text[:300]}"]
+    raise CheckFailed("\n".join(lines + [f"Hint: {h}" for h in hints])) from None

@@ -244,11 +244,12 @@ def dense_forward(X, W, b):
 
 
 # %% nbgrader={"grade": true, "grade_id": "dense_forward_test", "locked": true, "points": 2, "schema_version": 3, "solution": false}
-from nnlearn.testing import check_array
+from nnlearn.testing import call, check_array
 
-# The small example above: compare with the loop.
+# The small example above: compare with the loop. (`call` runs your function and, if it
+# crashes, explains the crash.)
 check_array("dense_forward(X_small, W_small, b_small)",
-            dense_forward(X_small, W_small, b_small), [[1.4, 2.0], [-0.05, 1.25]], bias=b_small)
+            call(dense_forward, X_small, W_small, b_small), [[1.4, 2.0], [-0.05, 1.25]], bias=b_small)
 
 # Four samples, three inputs, two neurons: now n_in and n_out differ.
 X_check = np.arange(12.0).reshape(4, 3)
@@ -256,7 +257,7 @@ W_check = np.array([[1.0, 0.0, -1.0],
                     [0.5, 0.5, 0.5]])
 b_check = np.array([10.0, -1.0])
 check_array("dense_forward(X_check, W_check, b_check)",
-            dense_forward(X_check, W_check, b_check),
+            call(dense_forward, X_check, W_check, b_check),
             [[8.0, 0.5], [8.0, 5.0], [8.0, 9.5], [8.0, 14.0]], bias=b_check)
 
 ### BEGIN HIDDEN TESTS
@@ -270,7 +271,7 @@ for hidden_n, hidden_in, hidden_out in [(1, 1, 1), (5, 3, 2), (3, 2, 5), (8, 4, 
     hidden_b = hidden_rng.normal(size=hidden_out)
     hidden_expected, _ = reference_dense_forward(hidden_X, hidden_W, hidden_b)
     check_array(f"dense_forward(X, W, b) with X {hidden_X.shape}, W {hidden_W.shape}, b {hidden_b.shape}",
-                dense_forward(hidden_X, hidden_W, hidden_b), hidden_expected, bias=hidden_b)
+                call(dense_forward, hidden_X, hidden_W, hidden_b), hidden_expected, bias=hidden_b)
 ### END HIDDEN TESTS
 print("dense_forward: all tests in this cell passed.")
 

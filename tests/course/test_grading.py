@@ -7,7 +7,8 @@ call grades them all, and the scores are read back from the gradebook:
 * the solution notebook earns full marks, the untouched release notebook zero;
 * a solution notebook whose student deleted a test cell still earns full marks
   (``OverwriteCells.add_missing_cells`` puts the test back and runs it);
-* each wrong-but-plausible answer loses exactly its exercise's points.
+* each wrong-but-plausible answer of the catalogue (``wrong_answers/``) loses exactly
+  its exercise's points.
 """
 
 import shutil
@@ -18,37 +19,10 @@ import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
+from . import wrong_answers
 from .helpers import ASSIGNMENTS, generate, nbgrader_env, notebook_path, read_notebook
 
-PILOT = "02_neurons_and_activations"
-
-# Wrong but plausible answers: student id -> (assignment, {solution grade_id: new cell source},
-# the test cells that must score 0 -- every other test cell must keep full marks).
-NAIVE_SIGMOID = '''\
-def sigmoid(z):
-    return 1 / (1 + np.exp(-z))
-'''
-# Right for vectors (the visible tests), wrong for matrices (the hidden tests).
-LOOP_SIGMOID = '''\
-import math
-
-def sigmoid(z):
-    out = []
-    for v in z:
-        if v >= 0:
-            out.append(1 / (1 + math.exp(-v)))
-        else:
-            out.append(math.exp(v) / (1 + math.exp(v)))
-    return np.array(out)
-'''
-WRONG = {
-    "naive_sigmoid": (PILOT, {"sigmoid": NAIVE_SIGMOID}, {"sigmoid_test"}),
-    "loop_sigmoid": (PILOT, {"sigmoid": LOOP_SIGMOID}, {"sigmoid_test"}),
-    "w_not_transposed": (PILOT, {"dense_forward": "def dense_forward(X, W, b):\n    return X @ W + b\n"},
-                         {"dense_forward_test"}),
-    "bias_forgotten": (PILOT, {"dense_forward": "def dense_forward(X, W, b):\n    return X @ W.T\n"},
-                       {"dense_forward_test"}),
-}
+WRONG = {w.student: w for w in wrong_answers.load_all(ASSIGNMENTS)}
 
 
 def _submit(course, student, assignment, nb):
@@ -88,9 +62,9 @@ def gradebook(generated_course):
                           and not c.metadata["nbgrader"].get("solution"))
         deleted.cells.remove(first_test)
         _submit(course, "deleted_test_cell", assignment, deleted)
-    for student, (assignment, replacements, _) in WRONG.items():
-        nb = _replace_cells(read_notebook(notebook_path("solutions", assignment)), replacements)
-        _submit(course, student, assignment, nb)
+    for student, wrong in WRONG.items():
+        nb = _replace_cells(read_notebook(notebook_path("solutions", wrong.assignment)), wrong.replace)
+        _submit(course, student, wrong.assignment, nb)
 
     proc = subprocess.run([sys.executable, "-m", "nbgrader", "autograde", generate._pattern(ASSIGNMENTS),
                            "--force", f"--CourseDirectory.root={course}"],
@@ -135,21 +109,14 @@ def test_deleted_test_cell_is_restored_and_graded(gradebook, assignment):
 
 @pytest.mark.parametrize("student", sorted(WRONG))
 def test_wrong_answer_loses_exactly_its_exercise(gradebook, student):
-    assignment, _, failing = WRONG[student]
-    grades = gradebook[student, assignment]
+    wrong = WRONG[student]
+    grades = gradebook[student, wrong.assignment]
+    assert grades, f"{student} was not graded"
     for name, (score, max_score, manual) in grades.items():
-        want = 0 if name in failing else max_score
+        want = 0 if name in wrong.fails else max_score
         assert score == want and not manual, f"{student}: {name} scored {score}, expected {want}: {_summary(grades)}"
 
 
-def test_hidden_tests_catch_what_visible_tests_miss():
-    """The loop-over-entries sigmoid passes the visible tests (run here, in-process,
-    from the release notebook) -- only the hidden tests make it lose its points."""
-    release = read_notebook(notebook_path("release", PILOT))
-    visible_test = next(c.source for c in release.cells
-                        if c.metadata.get("nbgrader", {}).get("grade_id") == "sigmoid_test")
-    import numpy as np
-
-    namespace = {"np": np}
-    exec(LOOP_SIGMOID, namespace)
-    exec(visible_test, namespace)  # raises CheckFailed if a visible check fails
+def test_every_assignment_has_a_catalogue_of_wrong_answers():
+    for assignment in ASSIGNMENTS:
+        assert len(wrong_answers.load(assignment)) >= 3, f"{assignment}: fewer than 3 wrong answers in tests/course/wrong_answers/"

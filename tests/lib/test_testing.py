@@ -549,3 +549,51 @@ def test_module_has_no_bare_except_print_or_stderr():
     tree = ast.parse(source)
     assert not [h for h in ast.walk(tree) if isinstance(h, ast.ExceptHandler) and h.type is None]
     assert not re.search(r"\bprint\(|stderr|warnings\.warn", source.split('"""', 2)[2])
+
+
+# -- call ---------------------------------------------------------------------------------
+
+def test_call_returns_the_result():
+    from nnlearn.testing import call
+    assert call(lambda a, b: a + b, 1, b=2) == 3
+
+
+def test_call_diagnoses_a_matmul_crash():
+    from nnlearn.testing import call
+
+    def dense_forward(X, W, b):
+        return X @ W + b
+
+    with pytest.raises(CheckFailed) as info:
+        call(dense_forward, np.ones((2, 3)), np.ones((2, 3)), np.zeros(2))
+    msg = str(info.value)
+    assert "dense_forward(array(2, 3), array(2, 3), array(2,)) crashed with ValueError" in msg
+    assert "needs a transpose" in msg
+    assert info.value.__cause__ is None and info.value.__suppress_context__
+
+
+def test_call_diagnoses_broadcast_and_passes_not_implemented_through():
+    from nnlearn.testing import call
+
+    def bad(a):
+        return a + np.ones(4)
+
+    def stub(a):
+        raise NotImplementedError()
+
+    with pytest.raises(CheckFailed, match="keepdims"):
+        call(bad, np.ones(3))
+    with pytest.raises(NotImplementedError):
+        call(stub, 1)
+
+
+def test_call_without_a_known_hint():
+    from nnlearn.testing import call
+
+    def broken(x):
+        raise KeyError("w")
+
+    with pytest.raises(CheckFailed) as info:
+        call(broken, x=[1, 2])
+    assert "broken(x=a list of 2 items) crashed with KeyError" in str(info.value)
+    assert "Hint" not in str(info.value)
