@@ -98,6 +98,16 @@ def as_labels(y, name, n_samples=None, n_classes=None):
     return labels
 
 
+def check_int(value, name, minimum):
+    """Return ``value`` as an int, or raise: a TypeError for non-integers (bools
+    included), a ValueError when it is below ``minimum``."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an integer, got {value!r}")
+    if value < minimum:
+        raise ValueError(f"{name} must be at least {minimum}, got {value}")
+    return int(value)
+
+
 def check_random_state(seed):
     """Turn ``None``, an int or a Generator into a :class:`numpy.random.Generator`."""
     if isinstance(seed, np.random.Generator):

@@ -20,7 +20,7 @@ import numbers
 
 import numpy as np
 
-from ._validation import as_float_array, check_random_state
+from ._validation import as_float_array, check_int, check_random_state
 
 __all__ = [
     "FUNCTIONS",
@@ -35,14 +35,6 @@ __all__ = [
 
 # ---------------------------------------------------------------------------
 # argument checks
-
-
-def _check_int(value, name, minimum):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an integer, got {value!r}")
-    if value < minimum:
-        raise ValueError(f"{name} must be at least {minimum}, got {value}")
-    return int(value)
 
 
 def _check_nonneg(value, name):
@@ -124,7 +116,7 @@ def make_function(name_or_callable, n_samples=50, noise=0.0, x_range=(-3, 3), se
         f = name_or_callable
     else:
         raise TypeError(f"name_or_callable must be a function name or a callable, got {type(name_or_callable).__name__}")
-    n = _check_int(n_samples, "n_samples", 1)
+    n = check_int(n_samples, "n_samples", 1)
     noise = _check_nonneg(noise, "noise")
     x_range = as_float_array(x_range, "x_range", shape=(2,))
     low, high = float(x_range[0]), float(x_range[1])
@@ -179,7 +171,7 @@ def make_moons(n_samples=200, noise=0.1, seed=None):
     A straight line gets about 85-90 % of these right; a small network with one
     hidden layer can bend its boundary around the tips of the moons.
     """
-    n = _check_int(n_samples, "n_samples", 2)
+    n = check_int(n_samples, "n_samples", 2)
     noise = _check_nonneg(noise, "noise")
     rng = check_random_state(seed)
     n0, n1 = _class_sizes(n, 2)
@@ -214,7 +206,7 @@ def make_circles(n_samples=200, noise=0.05, factor=0.5, seed=None):
     No line separates the classes, but the *distance from the centre* does: a
     network has to discover a feature like ``x1**2 + x2**2`` by itself.
     """
-    n = _check_int(n_samples, "n_samples", 2)
+    n = check_int(n_samples, "n_samples", 2)
     noise = _check_nonneg(noise, "noise")
     if isinstance(factor, bool) or not isinstance(factor, numbers.Real):
         raise TypeError(f"factor must be a number, got {factor!r}")
@@ -258,8 +250,8 @@ def make_spirals(n_samples=300, n_classes=3, noise=0.2, seed=None):
     A linear classifier (softmax regression) gets about 50 % on three spirals; a
     network with one hidden layer of 100 ReLUs gets above 95 %.
     """
-    k = _check_int(n_classes, "n_classes", 2)
-    n = _check_int(n_samples, "n_samples", k)
+    k = check_int(n_classes, "n_classes", 2)
+    n = check_int(n_samples, "n_samples", k)
     noise = _check_nonneg(noise, "noise")
     rng = check_random_state(seed)
     Xs, ys = [], []
@@ -295,7 +287,7 @@ def make_xor(n_samples=200, noise=0.1, seed=None):
     1969): no line puts (0, 0) and (1, 1) on one side and (0, 1) and (1, 0) on
     the other. Two hidden neurons are enough.
     """
-    n = _check_int(n_samples, "n_samples", 2)
+    n = check_int(n_samples, "n_samples", 2)
     noise = _check_nonneg(noise, "noise")
     rng = check_random_state(seed)
     n0, n1 = _class_sizes(n, 2)
@@ -358,9 +350,9 @@ def make_image_like_classification(n_samples, n_features, n_classes=2, seed=None
     y : ndarray of int, shape (n,)
         Labels ``0 .. k-1``.
     """
-    k = _check_int(n_classes, "n_classes", 2)
-    n = _check_int(n_samples, "n_samples", k)
-    d = _check_int(n_features, "n_features", 2)
+    k = check_int(n_classes, "n_classes", 2)
+    n = check_int(n_samples, "n_samples", k)
+    d = check_int(n_features, "n_features", 2)
     try:
         dtype = np.dtype(dtype)
     except TypeError:

@@ -19,7 +19,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.colors import ListedColormap
 
-from ._validation import as_float_array, as_labels
+from ._validation import as_float_array, as_labels, check_int
 
 __all__ = [
     "plot_function_fit",
@@ -39,14 +39,6 @@ def _get_ax(ax, figsize=(6, 4)):
     if ax is None:
         _, ax = plt.subplots(figsize=figsize)
     return ax
-
-
-def _check_int(value, name, minimum):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an integer, got {value!r}")
-    if value < minimum:
-        raise ValueError(f"{name} must be at least {minimum}, got {value}")
-    return int(value)
 
 
 def _class_cmap(n_classes):
@@ -165,7 +157,7 @@ def plot_decision_boundary(predict, X, y, ax=None, resolution=200, title=None):
     if X.shape[1] != 2:
         raise ValueError(f"X must have 2 features to draw a decision boundary in the plane, got shape {X.shape}")
     labels = as_labels(y, "y", n_samples=X.shape[0])
-    resolution = _check_int(resolution, "resolution", 2)
+    resolution = check_int(resolution, "resolution", 2)
 
     lo, hi = X.min(axis=0), X.max(axis=0)
     pad = np.maximum(0.1 * (hi - lo), 0.1)
@@ -378,7 +370,7 @@ def plot_trajectory(f, path, ax=None, xlim=None, ylim=None, levels=30):
             if not lim[0] < lim[1]:
                 raise ValueError(f"{name} must be (low, high) with low < high, got {tuple(lim)}")
     if isinstance(levels, numbers.Integral) and not isinstance(levels, bool):
-        _check_int(levels, "levels", 1)
+        check_int(levels, "levels", 1)
     box = _view_box(path, None if xlim is None else tuple(map(float, xlim)), None if ylim is None else tuple(map(float, ylim)))
 
     # the longest prefix of the path that is finite and not absurdly far outside the view
@@ -453,7 +445,7 @@ def _for_display(img):
 
 
 def _grid_figure(n, n_cols, ax_size, title_space):
-    n_cols = min(_check_int(n_cols, "n_cols", 1), n)
+    n_cols = min(check_int(n_cols, "n_cols", 1), n)
     n_rows = math.ceil(n / n_cols)
     fig, axes = plt.subplots(n_rows, n_cols, figsize=(n_cols * ax_size, n_rows * (ax_size + title_space)), squeeze=False)
     for a in axes.ravel():
