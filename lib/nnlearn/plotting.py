@@ -29,6 +29,7 @@ __all__ = [
     "plot_image_grid",
     "plot_weights_as_images",
     "plot_confusion_matrix",
+    "plot_network_diagram",
 ]
 
 # One colour per class, used for both the points and the regions of a decision boundary.
@@ -600,4 +601,95 @@ def plot_confusion_matrix(cm, class_names=None, ax=None):
     ax.set_xlabel("predicted class")
     ax.set_ylabel("true class")
     ax.set_title("confusion matrix")
+    return ax
+
+
+# ---------------------------------------------------------------------------
+# network diagrams
+
+
+def plot_network_diagram(layer_sizes, ax=None, layer_names=None, node_labels=None, edge_labels=None, max_nodes=8):
+    """Draw a fully connected network: a column of nodes per layer, a line per connection.
+
+    Every line from a node of one layer to a node of the next stands for one
+    weight; a layer with ``n_in`` inputs and ``n_out`` nodes therefore has
+    ``n_out * n_in`` lines, the entries of its ``(n_out, n_in)`` weight matrix.
+
+    Parameters
+    ----------
+    layer_sizes : sequence of int
+        Nodes per layer, input layer first, e.g. ``(1, 4, 1)``. At least two layers.
+    ax : matplotlib Axes, optional
+    layer_names : sequence of str, optional
+        Written under each column. Default: ``"input"``, ``"hidden"`` (or
+        ``"hidden 1"``, ``"hidden 2"``, ...) and ``"output"``, each with its size.
+    node_labels : sequence (one per layer) of sequences of str, optional
+        Text inside the nodes, e.g. ``[["x"], ["h1", "h2"], ["y"]]``; ``None`` for
+        a layer leaves its nodes empty.
+    edge_labels : sequence (one per pair of layers) of nested lists, optional
+        ``edge_labels[k][j][i]`` is written on the connection from node ``i`` of
+        layer ``k`` to node ``j`` of layer ``k + 1`` -- indexed like the weight
+        matrix ``W[j, i]``. ``None`` (for a pair, or an entry) draws no text.
+    max_nodes : int
+        A larger layer is drawn with its first ``max_nodes - 1`` nodes, a
+        vertical ellipsis and its last node (a 784-pixel input stays readable).
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    if isinstance(layer_sizes, (str, bytes)) or not hasattr(layer_sizes, "__len__"):
+        raise TypeError(f"layer_sizes must be a sequence of integers such as (1, 4, 1), got {layer_sizes!r}")
+    sizes = [check_int(s, f"layer_sizes[{k}]", 1) for k, s in enumerate(layer_sizes)]
+    if len(sizes) < 2:
+        raise ValueError(f"a network needs at least two layers (input and output), got {list(sizes)}")
+    max_nodes = check_int(max_nodes, "max_nodes", 2)
+    n_layers = len(sizes)
+    if layer_names is None:
+        hidden = ["hidden"] if n_layers == 3 else [f"hidden {k}" for k in range(1, n_layers - 1)]
+        layer_names = [f"{name}\n({size})" for name, size in zip(["input", *hidden, "output"], sizes)]
+    for what, given, want in (("layer_names", layer_names, n_layers), ("node_labels", node_labels, n_layers),
+                              ("edge_labels", edge_labels, n_layers - 1)):
+        if given is not None and (isinstance(given, str) or len(given) != want):
+            raise ValueError(f"{what} must have {want} entries for {n_layers} layers, got {given!r}")
+
+    # which nodes are drawn, and where (None marks the ellipsis)
+    shown = [list(range(s)) if s <= max_nodes else [*range(max_nodes - 1), None, s - 1] for s in sizes]
+    tallest = max(len(s) for s in shown)
+    gap = max(1.6, 0.45 * tallest)  # horizontal distance between layers: tall layers need room for the lines
+    positions = []
+    for k, nodes in enumerate(shown):
+        ys = (np.arange(len(nodes)) - (len(nodes) - 1) / 2.0)[::-1]
+        positions.append({node: (gap * k, float(y)) for node, y in zip(nodes, ys)})
+
+    ax = _get_ax(ax, figsize=(0.9 * gap * (n_layers - 1) + 2, 0.55 * tallest + 1.2))
+    radius = 0.22
+    for k in range(n_layers - 1):
+        labels = edge_labels[k] if edge_labels is not None else None
+        for i, (x0, y0) in positions[k].items():
+            for j, (x1, y1) in positions[k + 1].items():
+                if i is None or j is None:
+                    continue
+                ax.plot([x0, x1], [y0, y1], color="0.6", lw=0.8, zorder=1)
+                text = labels[j][i] if labels is not None else None
+                if text:
+                    # on the end where the lines fan out to separate nodes, so labels do not overlap
+                    t = 0.7 if len(positions[k + 1]) >= len(positions[k]) else 0.3
+                    ax.text(x0 + t * (x1 - x0), y0 + t * (y1 - y0), str(text), fontsize=8, ha="center", va="center",
+                            bbox=dict(facecolor="white", edgecolor="none", pad=0.5), zorder=2)
+    colors = ["#c6dbef"] + ["#fdd0a2"] * (n_layers - 2) + ["#c7e9c0"]
+    for k, layer in enumerate(positions):
+        labels = node_labels[k] if node_labels is not None else None
+        for node, (x, y) in layer.items():
+            if node is None:
+                ax.text(x, y, "\u22ee", fontsize=14, ha="center", va="center")
+                continue
+            ax.add_patch(plt.Circle((x, y), radius, facecolor=colors[k], edgecolor="black", zorder=3))
+            if labels is not None and labels[node]:
+                ax.text(x, y, str(labels[node]), fontsize=9, ha="center", va="center", zorder=4)
+        ax.text(gap * k, -(tallest - 1) / 2.0 - 0.7, layer_names[k], ha="center", va="top", fontsize=9)
+    ax.set_xlim(-0.8, gap * (n_layers - 1) + 0.8)
+    ax.set_ylim(-(tallest - 1) / 2.0 - 1.4, (tallest - 1) / 2.0 + 0.5)
+    ax.set_aspect("equal")
+    ax.axis("off")
     return ax

@@ -310,3 +310,38 @@ def test_no_plot_function_calls_show(monkeypatch):
     P.plot_image_grid(np.zeros((2, 3, 3)))
     P.plot_weights_as_images(np.zeros((2, 9)), (3, 3))
     P.plot_confusion_matrix(np.eye(2), ["a", "b"])
+
+
+# ---------------------------------------------------------------- plot_network_diagram
+
+def test_plot_network_diagram_draws_one_line_per_weight():
+    ax = P.plot_network_diagram((1, 4, 1), node_labels=[["x"], ["h1", "h2", "h3", "h4"], ["y"]],
+                                edge_labels=[[["w1"], ["w2"], ["w3"], ["w4"]], [["v1", "v2", "v3", "v4"]]])
+    assert isinstance(ax, Axes)
+    assert len(ax.lines) == 4 + 4            # 1*4 + 4*1 connections
+    assert len(ax.patches) == 6              # one circle per node
+    texts = {t.get_text() for t in ax.texts}
+    assert {"x", "h1", "h4", "y", "w1", "w4", "v1", "v4"} <= texts
+    assert any("hidden" in t for t in texts)
+
+
+def test_plot_network_diagram_elides_large_layers():
+    fig, ax = plt.subplots()
+    out = P.plot_network_diagram([784, 16, 10], ax=ax, max_nodes=5, layer_names=["pixels", "h", "classes"])
+    assert out is ax
+    assert len(ax.patches) == 5 + 5 + 5      # 4 nodes, an ellipsis, the last node per layer
+    assert len(ax.lines) == 5 * 5 * 2
+    assert {"pixels", "h", "classes"} <= {t.get_text() for t in ax.texts}
+
+
+def test_plot_network_diagram_errors():
+    with pytest.raises(ValueError, match="at least two layers"):
+        P.plot_network_diagram([3])
+    with pytest.raises(TypeError, match="layer_sizes"):
+        P.plot_network_diagram(3)
+    with pytest.raises(ValueError, match=r"layer_sizes\[1\] must be at least 1"):
+        P.plot_network_diagram([2, 0, 1])
+    with pytest.raises(ValueError, match="node_labels must have 3 entries"):
+        P.plot_network_diagram([1, 2, 1], node_labels=[["x"]])
+    with pytest.raises(ValueError, match="edge_labels must have 2 entries"):
+        P.plot_network_diagram([1, 2, 1], edge_labels=[None, None, None])
