@@ -304,7 +304,7 @@ def _value_hints(g, e, rtol, atol, n=None, bias=None, int_got=False):
     return hints
 
 
-def _compare(name, got, expected, rtol, atol, n, bias, hint, scalar):
+def _compare(name, got, expected, rtol, atol, n, bias, hint, scalar, mistakes=()):
     """Stage 3, shared by check_array and check_scalar."""
     rtol, atol = _tolerances(rtol, atol, got.dtype, expected.dtype)
     g, e = got.astype(np.float64), expected.astype(np.float64)
@@ -319,6 +319,11 @@ def _compare(name, got, expected, rtol, atol, n, bias, hint, scalar):
         return None
     fractions = bool(np.any(np.isfinite(e) & (e != np.round(e))))
     hints = _value_hints(g, e, rtol, atol, n, bias, int_got and fractions)
+    for wrong, why in mistakes or ():  # a known mistake, redone by the caller: name it first
+        w = np.asarray(wrong)
+        if w.shape == g.shape and w.dtype.kind in "biuf" and _all_close(g, w.astype(np.float64), rtol, atol):
+            hints.insert(0, why)
+            break
     with np.errstate(all="ignore"):
         diff = np.abs(g - e)
         rel = diff / np.abs(e)
@@ -347,7 +352,8 @@ def _compare(name, got, expected, rtol, atol, n, bias, hint, scalar):
     _fail(msg, hints, hint)
 
 
-def check_array(name, got, expected, *, rtol=1e-6, atol=1e-8, n=None, bias=None, hint=None):
+def check_array(name, got, expected, *, rtol=1e-6, atol=1e-8, n=None, bias=None, hint=None,
+                mistakes=()):
     """Compare an array answer with the expected array: type, then shape, then values.
 
     Parameters
@@ -369,6 +375,12 @@ def check_array(name, got, expected, *, rtol=1e-6, atol=1e-8, n=None, bias=None,
         when ``got + bias ≈ expected`` (broadcast over rows).
     hint : str, optional
         An extra sentence appended to the message of any failure.
+    mistakes : iterable of (wrong_answer, explanation) pairs, optional
+        Known wrong answers, computed by the caller by redoing a familiar mistake on
+        the same inputs (e.g. ``(dout * (1 - np.tanh(t)**2), "the cache already holds
+        tanh(x)...")``). When the answer matches one of them (same shape, within the
+        tolerances) its explanation is the first hint of the message. Only wrong
+        answers are compared with them: a right answer always passes.
 
     Right values are not quite enough when they have the wrong kind: an integer or
     bool array where floats are expected fails (it breaks a later in-place update
@@ -379,22 +391,23 @@ def check_array(name, got, expected, *, rtol=1e-6, atol=1e-8, n=None, bias=None,
     """
     expected = np.asarray(expected)
     if expected.ndim == 0:
-        return check_scalar(name, got, expected, rtol=rtol, atol=atol, n=n, hint=hint)
+        return check_scalar(name, got, expected, rtol=rtol, atol=atol, n=n, hint=hint, mistakes=mistakes)
     arr = _with_hint(hint, _to_array, name, got, expected.shape)
     _with_hint(hint, check_shape, name, arr, expected.shape)
-    return _compare(name, arr, expected, rtol, atol, n, bias, hint, scalar=False)
+    return _compare(name, arr, expected, rtol, atol, n, bias, hint, scalar=False, mistakes=mistakes)
 
 
-def check_scalar(name, got, expected, *, rtol=1e-6, atol=1e-8, n=None, hint=None):
+def check_scalar(name, got, expected, *, rtol=1e-6, atol=1e-8, n=None, hint=None, mistakes=()):
     """Like :func:`check_array` for a single number (a Python/NumPy scalar or 0-d array).
 
     An ``int`` where a float is expected is fine here (``1`` and ``1.0`` agree);
     a bool passes only where a bool is expected, and an array of several numbers
-    never does (the message asks whether you forgot to average).
+    never does (the message asks whether you forgot to average). ``mistakes`` as for
+    :func:`check_array`.
     """
     expected = np.asarray(expected)
     _with_hint(hint, check_type, name, got, bool if expected.dtype == bool else float)
-    return _compare(name, np.asarray(got), expected, rtol, atol, n, None, hint, scalar=True)
+    return _compare(name, np.asarray(got), expected, rtol, atol, n, None, hint, scalar=True, mistakes=mistakes)
 
 
 def check_raises(name, func, args=(), kwargs=None, exception=ValueError, match=None):

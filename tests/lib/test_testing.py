@@ -597,3 +597,26 @@ def test_call_without_a_known_hint():
         call(broken, x=[1, 2])
     assert "broken(x=a list of 2 items) crashed with KeyError" in str(info.value)
     assert "Hint" not in str(info.value)
+
+
+def test_known_mistake_is_named_first(E):
+    wrong = 1 - E
+    msg = failure(check_array, "dX", wrong, E, mistakes=[(E + 1, "not this one"), (1 - E, "you used 1 - x")])
+    hints = [line for line in msg.splitlines() if line.startswith("Hint:")]
+    assert hints[0] == "Hint: you used 1 - x"
+    assert "not this one" not in msg
+
+
+def test_known_mistake_never_fails_a_right_answer(E):
+    check_array("dX", E.copy(), E, mistakes=[(E, "the right answer listed as a mistake")])
+    check_scalar("loss", 2.0, 2.0, mistakes=[(2.0, "same")])
+
+
+def test_known_mistake_needs_the_same_shape_and_numbers(E):
+    msg = failure(check_array, "dX", E + 1, E, mistakes=[(E.T, "transposed"), (["a"], "text"), ((E + 1)[:2], "part")])
+    assert "transposed" not in msg and "text" not in msg and "part" not in msg
+
+
+def test_known_mistake_for_a_scalar():
+    msg = failure(check_scalar, "loss", 6.0, 2.0, mistakes=[(6.0, "summed the three losses")], n=3)
+    assert "Hint: summed the three losses" in msg
