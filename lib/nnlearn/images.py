@@ -470,10 +470,9 @@ def load_image(path, size=32):
             width, height = im.size
             side = min(width, height)
             left, top = (width - side) // 2, (height - side) // 2
-            im = im.resize(
-                (size, size), Image.Resampling.LANCZOS, box=(left, top, left + side, top + side),
-                reducing_gap=3.0,
-            )
+            # crop first, so that the filter sees no pixels from outside the square
+            im = im.crop((left, top, left + side, top + side))
+            im = im.resize((size, size), Image.Resampling.LANCZOS, reducing_gap=3.0)
             arr = np.array(im, dtype=np.uint8)
     except _pil_errors(Image) as err:
         raise ImageReadError(path, _short_reason(err)) from None
@@ -628,7 +627,8 @@ def _read_cache(cache_path, fingerprint, size):
     a cache file can never run code.
     """
     try:
-        with np.load(cache_path, allow_pickle=False) as data:
+        # open the file ourselves: np.load leaves it open when the zip is damaged
+        with open(cache_path, "rb") as f, np.load(f, allow_pickle=False) as data:
             if str(data["fingerprint"]) != fingerprint:
                 return None
             images, labels = data["images"], data["labels"]
