@@ -297,6 +297,17 @@ def test_load_image_rejects_bad_files_with_the_file_name(tmp_path, name):
     assert re.search(keyword, err.value.reason), f"reason {err.value.reason!r} should match {keyword!r}"
 
 
+def test_a_new_photo_goes_through_the_same_pipeline(tmp_path):
+    """What notebook 06 does to predict a new file: a bigger picture, saved as JPEG, read back."""
+    big, label = make_cats_and_dogs(2, size=96, seed=11)
+    save_image(big[0], tmp_path / "my_pet.jpg")
+    x = images_to_features(load_image(tmp_path / "my_pet.jpg", size=32))
+    assert x.shape == (1, 3072) and x.dtype == np.float32 and 0 <= x.min() and x.max() <= 1
+    # the JPEG round trip changes the shrunk picture only a little
+    small = Image.fromarray(big[0]).resize((32, 32), Image.Resampling.LANCZOS)
+    assert np.abs(x[0] * 255 - np.asarray(small, float).reshape(-1)).mean() < 8
+
+
 def test_load_image_argument_errors(tmp_path):
     with pytest.raises(FileNotFoundError, match="nope.png"):
         load_image(tmp_path / "nope.png")
