@@ -441,10 +441,12 @@ def _to_rgb(im, Image):
         im = im.convert("RGBA")
         white = Image.new("RGBA", im.size, (255, 255, 255, 255))
         return Image.alpha_composite(white, im).convert("RGB")
-    if im.mode in ("I;16", "I;16B", "I;16L", "I", "F"):  # 16-bit or float grey: scale to 0-255
+    if im.mode in ("I;16", "I;16B", "I;16L", "I", "F"):  # 16-bit, 32-bit or float grey
         arr = np.asarray(im.convert("F"), dtype=np.float64)
-        top = arr.max()
-        arr = arr * (255.0 / top) if top > 255 else arr
+        if im.mode.startswith("I;16"):
+            arr = arr / 257.0  # 0..65535 -> 0..255
+        elif arr.max() > 255:
+            arr = arr * (255.0 / arr.max())  # unknown range: stretch the brightest to white
         return Image.fromarray(np.clip(np.rint(arr), 0, 255).astype(np.uint8)).convert("RGB")
     return im.convert("RGB")  # grey "L", palette "P", "1", "CMYK", "YCbCr", ...
 

@@ -255,9 +255,10 @@ def test_load_grayscale_rgba_palette(tmp_path):
 def test_load_16_bit_grey(tmp_path):
     arr = np.full((8, 8), 65535, dtype=np.uint16)
     arr[:4] = 0
+    arr[:, :2] = 257 * 100
     Image.fromarray(arr).save(tmp_path / "deep.png")
     out = load_image(tmp_path / "deep.png", size=8)
-    assert out[:4].max() == 0 and out[4:].min() == 255
+    assert out[:4, 2:].max() == 0 and out[4:, 2:].min() == 255 and (out[:, :2] == 100).all()
 
 
 def test_load_respects_exif_rotation(tmp_path):
