@@ -19,13 +19,176 @@ def sigmoid(z):
     return np.array(out)
 '''
 
+# --- Exercise 2: relu, leaky_relu ------------------------------------------------------
+
+LEAKY_RELU = '''
+
+def leaky_relu(z, alpha=0.01):
+    return np.where(z > 0, z, alpha * z)
+'''
+
+# np.max(z, 0) is the largest entry along axis 0, not max(0, z) entry by entry.
+RELU_NP_MAX = '''\
+def relu(z):
+    return np.max(z, 0)
+''' + LEAKY_RELU
+
+# Right values, but the caller's array is overwritten.
+RELU_IN_PLACE = '''\
+def relu(z):
+    z[z < 0] = 0
+    return z
+''' + LEAKY_RELU
+
+# Right for vectors (the visible tests), wrong for matrices (the hidden tests).
+RELU_LIST = '''\
+def relu(z):
+    return np.array([max(0.0, v) for v in z])
+''' + LEAKY_RELU
+
+LEAKY_RELU_FIXED_ALPHA = '''\
+def relu(z):
+    return np.maximum(z, 0.0)
+
+
+def leaky_relu(z, alpha=0.01):
+    return np.where(z > 0, z, 0.01 * z)
+'''
+
+# --- Exercise 3: derivatives -----------------------------------------------------------
+
+TANH_AND_RELU_DERIVATIVES = '''
+
+def tanh_derivative(z):
+    return 1 - np.tanh(z) ** 2
+
+
+def relu_derivative(z):
+    return np.where(z > 0, 1, 0)
+'''
+
+# The textbook form of the sigmoid's derivative: exp(1000) / inf**2 is NaN at z = -1000.
+SIGMOID_DERIVATIVE_OVERFLOW = '''\
+def sigmoid_derivative(z):
+    return np.exp(-z) / (1 + np.exp(-z)) ** 2
+''' + TANH_AND_RELU_DERIVATIVES
+
+TANH_DERIVATIVE_NO_SQUARE = '''\
+def sigmoid_derivative(z):
+    s = sigmoid(z)
+    return s * (1 - s)
+
+
+def tanh_derivative(z):
+    return 1 - np.tanh(z)
+
+
+def relu_derivative(z):
+    return (z > 0).astype(float)
+'''
+
+# --- Exercise 5: softmax ---------------------------------------------------------------
+
+SOFTMAX_NO_MAX = '''\
+def softmax(Z):
+    e = np.exp(Z)
+    return e / e.sum(axis=1, keepdims=True)
+'''
+
+SOFTMAX_WHOLE_ARRAY = '''\
+def softmax(Z):
+    e = np.exp(Z - Z.max())
+    return e / e.sum()
+'''
+
+SOFTMAX_NO_KEEPDIMS = '''\
+def softmax(Z):
+    e = np.exp(Z - Z.max())
+    return e / e.sum(axis=1)
+'''
+
+# One maximum for the whole array: fine while all rows are on one scale (the visible
+# tests), NaN for a row far below the largest score (the hidden tests).
+SOFTMAX_GLOBAL_MAX = '''\
+def softmax(Z):
+    e = np.exp(Z - Z.max())
+    return e / e.sum(axis=1, keepdims=True)
+'''
+
+# --- Exercise 6: collapse_linear -------------------------------------------------------
+
+COLLAPSE_WRONG_ORDER = '''\
+def collapse_linear(W1, b1, W2, b2):
+    return W1 @ W2, W2 @ b1 + b2
+'''
+
+COLLAPSE_BIAS_NOT_THROUGH_W2 = '''\
+def collapse_linear(W1, b1, W2, b2):
+    return W2 @ W1, b2
+'''
+
+# --- Exercise 7: init_weights ----------------------------------------------------------
+
+INIT_ZEROS = '''\
+def init_weights(n_in, n_out, seed=None):
+    return np.zeros((n_out, n_in))
+'''
+
+INIT_TRANSPOSED = '''\
+def init_weights(n_in, n_out, seed=None):
+    rng = np.random.default_rng(seed)
+    return rng.normal(0, 1 / np.sqrt(n_in), size=(n_in, n_out))
+'''
+
+INIT_SEED_IGNORED = '''\
+def init_weights(n_in, n_out, seed=None):
+    return np.random.normal(0, 1 / np.sqrt(n_in), size=(n_out, n_in))
+'''
+
+INIT_UNSCALED = '''\
+def init_weights(n_in, n_out, seed=None):
+    rng = np.random.default_rng(seed)
+    return rng.standard_normal((n_out, n_in))
+'''
+
 WRONG = [
     dict(student="naive_sigmoid", replace={"sigmoid": NAIVE_SIGMOID},
          fails={"sigmoid_test"}, visible=r"overflow"),
     dict(student="loop_sigmoid", replace={"sigmoid": LOOP_SIGMOID},
          fails={"sigmoid_test"}, visible=None),
+    dict(student="relu_np_max", replace={"relu": RELU_NP_MAX},
+         fails={"relu_test"}, visible=r"np\.maximum\(a, b\) compares entry by entry"),
+    dict(student="relu_list_comprehension", replace={"relu": RELU_LIST},
+         fails={"relu_test"}, visible=None),
+    dict(student="sigmoid_derivative_overflow", replace={"activation_derivatives": SIGMOID_DERIVATIVE_OVERFLOW},
+         fails={"activation_derivatives_test"}, visible=r"NaN or infinite.*overflow"),
     dict(student="w_not_transposed", replace={"dense_forward": "def dense_forward(X, W, b):\n    return X @ W + b\n"},
          fails={"dense_forward_test"}, visible=r"transpose"),
     dict(student="bias_forgotten", replace={"dense_forward": "def dense_forward(X, W, b):\n    return X @ W.T\n"},
          fails={"dense_forward_test"}, visible=r"forget to add the bias"),
+    dict(student="softmax_without_max", replace={"softmax": SOFTMAX_NO_MAX},
+         fails={"softmax_test"}, visible=r"overflows\. Subtract each row's maximum"),
+    dict(student="softmax_whole_array_sum", replace={"softmax": SOFTMAX_WHOLE_ARRAY},
+         fails={"softmax_test"}, visible=r"every row .* must add up to 1"),
+    dict(student="softmax_global_max", replace={"softmax": SOFTMAX_GLOBAL_MAX},
+         fails={"softmax_test"}, visible=None),
+    dict(student="collapse_wrong_order", replace={"collapse_linear": COLLAPSE_WRONG_ORDER},
+         fails={"collapse_linear_test"}, visible=r"the order matters"),
+    dict(student="init_zeros", replace={"init_weights": INIT_ZEROS},
+         fails={"init_weights_test"}, visible=r"symmetry"),
+    dict(student="init_unscaled", replace={"init_weights": INIT_UNSCALED},
+         fails={"init_weights_test"}, visible=r"too large.*1/sqrt\(n_in\)"),
+    # Every submission costs a full run of the notebook in the grading test, so the
+    # remaining mistakes travel together: each one sits in a different exercise (the
+    # exercises are graded independently), and each failing test's message must name
+    # one of them.
+    dict(student="nb02_four_mistakes",
+         replace={"relu": RELU_IN_PLACE, "activation_derivatives": TANH_DERIVATIVE_NO_SQUARE,
+                  "collapse_linear": COLLAPSE_BIAS_NOT_THROUGH_W2, "init_weights": INIT_TRANSPOSED},
+         fails={"relu_test", "activation_derivatives_test", "collapse_linear_test", "init_weights_test"},
+         visible=r"in place|square missing|b1 also passes through layer 2|did you transpose"),
+    dict(student="nb02_three_mistakes",
+         replace={"relu": LEAKY_RELU_FIXED_ALPHA, "softmax": SOFTMAX_NO_KEEPDIMS, "init_weights": INIT_SEED_IGNORED},
+         fails={"relu_test", "softmax_test", "init_weights_test"},
+         visible=r"alpha your function is given|keepdims=True|default_rng\(seed\)"),
 ]
