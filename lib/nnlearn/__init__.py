@@ -31,6 +31,7 @@ Modules, one concept each:
 ``preprocessing``         train/test split, one-hot, standardisation
 ``metrics``               accuracy, confusion matrix
 ``datasets``              1-D functions, moons, circles, spirals, XOR
+``images``                the built-in cat/dog pictures; photo and CIFAR-10 loaders
 ``plotting``, ``widgets`` matplotlib and ipywidgets helpers for the notebooks
 ``testing``               checks with diagnostic messages for notebook tests
 ========================  ===================================================
