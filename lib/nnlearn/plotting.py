@@ -403,11 +403,14 @@ def plot_trajectory(f, path, ax=None, xlim=None, ylim=None, levels=30):
         nxt = path[n_shown]
         if np.isfinite(nxt).all():
             end = _exit_point(shown[-1], nxt, box)
-            ax.annotate("", xy=end, xytext=shown[-1],
-                        arrowprops=dict(arrowstyle="->", color="tab:red", ls="--", lw=1.5), zorder=4)
+            arrow = ax.annotate("", xy=end, xytext=shown[-1],
+                                arrowprops=dict(arrowstyle="->", color="tab:red", ls="--", lw=1.5), zorder=4)
+            # the last shown point may lie outside the view: keep the arrow inside the Axes
+            # (annotations are not clipped by default and would cross neighbouring subplots)
+            arrow.arrow_patch.set_clip_path(ax.patch)
         ax.text(0.02, 0.98, f"diverged: left the plot after step {n_shown - 1} of {path.shape[0] - 1}",
                 transform=ax.transAxes, va="top", fontsize=9, color="tab:red",
-                bbox=dict(facecolor="white", alpha=0.8, edgecolor="none"))
+                bbox=dict(facecolor="white", alpha=0.8, edgecolor="none"), zorder=6)  # above the path
     ax.set_xlim(box[0], box[1])
     ax.set_ylim(box[2], box[3])
     ax.set_xlabel("$w_1$")

@@ -186,6 +186,21 @@ def test_plot_trajectory_diverging_to_inf_without_warnings():
     assert any("diverged" in t.get_text() for t in ax.texts)
 
 
+def test_plot_trajectory_divergence_arrow_stays_inside_its_axes():
+    # lr = 0.105 on the bowl: |w2| grows by 1.1x per step, the last points shown lie
+    # outside the fixed view, so the arrow towards the next point starts outside it
+    fig, (ax, other) = plt.subplots(2, 1)
+    P.plot_trajectory(bowl, descend(0.105, 40, start=(-5.0, 2.0)), ax=ax, xlim=(-6, 6), ylim=(-3, 3))
+    arrows = [t for t in ax.texts if getattr(t, "arrow_patch", None) is not None]
+    assert arrows
+    fig.canvas.draw()
+    for t in arrows:
+        assert t.arrow_patch.get_clip_box() is not None  # clipped to ax, not drawn over `other`
+    note = next(t for t in ax.texts if "diverged" in t.get_text())
+    assert note.get_zorder() > max(a.get_zorder() for a in ax.lines + ax.collections)  # readable
+    plt.close(fig)
+
+
 def test_plot_trajectory_non_vectorised_f_and_limits():
     calls = []
 
