@@ -1,0 +1,1263 @@
+# ---
+# jupyter:
+#   jupytext:
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 05 · Backpropagation
+#
+# Gradient descent (notebook 04) needs, at every step, the derivative of the loss
+# with respect to **every** weight and bias of the network: $\partial L / \partial w$
+# for each $w$. Finite differences can estimate them, but they nudge one number at a
+# time: for a network with a million weights that is two million forward passes for a
+# single step.
+#
+# **Backpropagation** computes all of these derivatives exactly, with one forward
+# pass and one backward pass that costs about as much as one or two forward passes. It is
+# nothing more than the chain rule of calculus, applied from the loss backwards,
+# layer by layer. In this notebook you
+#
+# 1. run the chain rule by hand on a small computation graph, then on one neuron;
+# 2. write the backward pass of each layer: dense, tanh, ReLU;
+# 3. write the gradient of softmax followed by cross-entropy, which is remarkably simple;
+# 4. check your backward passes against numerical gradients;
+# 5. put everything together into a two-layer network, train it on the *moons* data
+#    set and compare it with logistic regression;
+# 6. see how the size of the hidden layer decides between underfitting and overfitting.
+#
+# **How to work through this notebook.** Run the cells from top to bottom. Where
+# you see `# YOUR CODE HERE`, delete the `raise NotImplementedError()` line and write
+# your code. The cell after each exercise tests your answer and, when something is
+# wrong, says what. Later exercises use your earlier functions, so fix a failing test
+# before moving on.
+
+# %%
+import numpy as np
+import matplotlib.pyplot as plt
+
+from nnlearn.activations import sigmoid                          # notebook 02
+from nnlearn.datasets import make_moons
+from nnlearn.gradcheck import numerical_derivative, numerical_gradient, relative_error  # notebook 04
+from nnlearn.plotting import plot_decision_boundary
+from nnlearn.widgets import interactive_plot
+
+# %% [markdown]
+# ## 1. The chain rule on a computation graph
+#
+# Any formula can be broken into small steps, each a single operation. Drawn as a
+# **computation graph**, the inputs flow through the operations to the output. Take
+#
+# $$f(x, y, z) = (x + y)\, z .$$
+#
+# It has two operations: an addition $q = x + y$ and a multiplication $f = q z$.
+#
+# * The **forward pass** computes the values from left to right.
+# * The **backward pass** answers: *if I nudge this input, how much does $f$
+#   change?* It starts at the output, where $\partial f / \partial f = 1$, and walks
+#   back. Each operation only needs its own **local derivative**: the multiplication
+#   knows that $\partial f / \partial q = z$, the addition that
+#   $\partial q / \partial x = 1$. The **chain rule** multiplies them along the path:
+#
+# $$\frac{\partial f}{\partial x} = \frac{\partial f}{\partial q}\,\frac{\partial q}{\partial x} = z \cdot 1 .$$
+#
+# In code, every line of the forward pass gets a partner in the backward pass, in
+# reverse order. The gradient arriving at an operation from above (here
+# `df_dq`) is called the **upstream gradient**.
+
+# %%
+x, y, z = 2.0, -5.0, 3.0
+
+# forward pass: left to right
+q = x + y          # -3
+f = q * z          # -9
+
+# backward pass: right to left, multiplying the upstream gradient by local derivatives
+df_df = 1.0
+df_dq = z * df_df      # f = q * z: the local derivative with respect to q is z
+df_dz = q * df_df      #            ... and with respect to z it is q
+df_dx = 1.0 * df_dq    # q = x + y: the local derivatives are 1
+df_dy = 1.0 * df_dq
+
+print(f"f = {f}")
+print(f"df/dx = {df_dx}, df/dy = {df_dy}, df/dz = {df_dz}")
+
+# The same numbers from finite differences (notebook 04): nudge one input at a time.
+print("numerically:",
+      round(numerical_derivative(lambda x_: (x_ + y) * z, x), 6),
+      round(numerical_derivative(lambda y_: (x + y_) * z, y), 6),
+      round(numerical_derivative(lambda z_: (x + y) * z_, z), 6))
+
+# %% [markdown]
+# Here is the same graph drawn, with the forward values in blue above each node and
+# the gradients of the output in red below. (The cell defines a small drawing helper;
+# you do not need to read it.)
+
+# %%
+FORWARD_COLOR, GRADIENT_COLOR = "tab:blue", "tab:red"
+LABEL_BACKGROUND = dict(fc="white", ec="none", pad=0.5, alpha=0.85)
+
+
+def draw_graph(ax, nodes, edges, title=None):
+    """Draw a computation graph.
+
+    nodes: {name: (x, y, label, value, gradient, is_operation)}; value and gradient may
+    be None (not shown) or a number. edges: [(from_name, to_name), ...].
+    """
+    for start, end in edges:
+        ax.annotate("", xy=nodes[end][:2], xytext=nodes[start][:2],
+                    arrowprops=dict(arrowstyle="-|>", color="0.45", lw=1.3, shrinkA=17, shrinkB=17))
+    for px, py, label, value, grad, is_op in nodes.values():
+        style = dict(boxstyle="circle,pad=0.3", fc="#fff4d6", ec="0.3") if is_op else \
+            dict(boxstyle="round,pad=0.35", fc="white", ec="0.3")
+        ax.text(px, py, label, ha="center", va="center", fontsize=12, bbox=style, zorder=3)
+        if value is not None:
+            ax.text(px, py + 0.3, f"{value:.3g}", ha="center", va="bottom", color=FORWARD_COLOR, fontsize=10,
+                    bbox=LABEL_BACKGROUND, zorder=2)
+        if grad is not None:
+            text = grad if isinstance(grad, str) else f"{grad:.3g}"
+            ax.text(px, py - 0.3, text, ha="center", va="top", color=GRADIENT_COLOR, fontsize=10,
+                    bbox=LABEL_BACKGROUND, zorder=2)
+    xs = [n[0] for n in nodes.values()]
+    ys = [n[1] for n in nodes.values()]
+    ax.set_xlim(min(xs) - 0.7, max(xs) + 0.7)
+    ax.set_ylim(min(ys) - 1.0, max(ys) + 0.7)
+    ax.set_axis_off()
+    ax.text(0.0, 0.0, "blue: value (forward pass)", color=FORWARD_COLOR, transform=ax.transAxes)
+    ax.text(0.45, 0.0, "red: gradient of the output (backward pass)", color=GRADIENT_COLOR, transform=ax.transAxes)
+    if title:
+        ax.set_title(title)
+
+
+fig, ax = plt.subplots(figsize=(7, 3.6))
+draw_graph(ax,
+           nodes={"x": (0, 1.5, "x", x, df_dx, False), "y": (0, 0, "y", y, df_dy, False),
+                  "z": (1.5, -1.2, "z", z, df_dz, False), "q": (1.5, 0.75, "+", q, df_dq, True),
+                  "f": (3, 0, "×", f, df_df, True)},
+           edges=[("x", "q"), ("y", "q"), ("q", "f"), ("z", "f")],
+           title="f = (x + y) · z")
+plt.show()
+
+# %% [markdown]
+# Three patterns cover most of what a network needs:
+#
+# * an **addition** passes the upstream gradient on unchanged to each of its inputs;
+# * a **multiplication** gives each input the upstream gradient times the *other*
+#   input;
+# * a value used in **several places** (the graph branches) collects the gradients
+#   of all its uses: they **add up**. For $g(x) = x \cdot x$ each of the two uses of
+#   $x$ contributes $x$, and indeed $g'(x) = x + x = 2x$.
+#
+# The last rule will matter for the biases of a layer, which are used by every sample.
+
+# %% [markdown]
+# ## 2. One neuron, backwards
+#
+# A neuron with a squared-error loss is a slightly longer graph. With inputs
+# $\mathbf{x}$, weights $\mathbf{w}$, bias $b$ and target $t$:
+#
+# $$z = \mathbf{w} \cdot \mathbf{x} + b, \qquad a = \sigma(z), \qquad L = (a - t)^2 .$$
+#
+# The local derivatives, one per step:
+#
+# | step | local derivative |
+# |---|---|
+# | $L = (a - t)^2$ | $\partial L / \partial a = 2 (a - t)$ |
+# | $a = \sigma(z)$ | $\partial a / \partial z = a (1 - a)$ — the sigmoid's slope, computed from its output (notebook 02) |
+# | $z = \mathbf{w} \cdot \mathbf{x} + b$ | $\partial z / \partial w_i = x_i$, $\quad \partial z / \partial b = 1$ |
+#
+# ### Exercise 1: the chain rule for one neuron (2 points)
+#
+# Write `neuron_backward(x, w, b, t)`:
+#
+# * `x` and `w` are 1-D arrays of the same length `n` (any `n`), `b` and `t` are numbers;
+# * run the forward pass (use `sigmoid`, imported above) and return the tuple
+#   `(L, dw, db)`: the loss, $\partial L / \partial \mathbf{w}$ (an array shaped like
+#   `w`) and $\partial L / \partial b$ (a number).
+#
+# Walk backwards: first $\partial L / \partial z$ from the first two rows of the
+# table, then the gradients of the weights and the bias from it.
+
+# %% nbgrader={"grade": false, "grade_id": "neuron_backward", "locked": false, "schema_version": 3, "solution": true}
+def neuron_backward(x, w, b, t):
+    """Loss (sigmoid(w @ x + b) - t)**2 of one neuron and its gradients.
+
+    x, w: arrays of shape (n,); b, t: numbers. Returns (L, dw, db) with dw of shape (n,).
+    """
+    ### BEGIN SOLUTION
+    a = sigmoid(w @ x + b)
+    loss = (a - t) ** 2
+    dz = 2.0 * (a - t) * a * (1.0 - a)   # dL/da * da/dz
+    return loss, dz * x, dz
+    ### END SOLUTION
+
+
+# %% nbgrader={"grade": true, "grade_id": "neuron_backward_test", "locked": true, "points": 2, "schema_version": 3, "solution": false}
+from nnlearn.activations import sigmoid as stable_sigmoid
+from nnlearn.testing import CheckFailed, call, check_array, check_scalar
+
+
+def check_neuron(x_, w_, b_, t_, expected):
+    """Check neuron_backward(x_, w_, b_, t_) against expected = (L, dw, db)."""
+    name = f"neuron_backward(x={x_.tolist()}, w={w_.tolist()}, b={b_}, t={t_})"
+    result = call(neuron_backward, x_, w_, b_, t_)
+    if not (isinstance(result, tuple) and len(result) == 3):
+        raise CheckFailed(f"{name} should return a tuple (L, dw, db), got {type(result).__name__}: {result!r:.100}")
+    a_ = stable_sigmoid(w_ @ x_ + b_)
+    no_slope = 2 * (a_ - t_)   # dL/da without the sigmoid's slope
+    slope_hint = "you left out the sigmoid's slope: dL/dz = dL/da · da/dz, with da/dz = a (1 - a)"
+    check_scalar(f"L from {name}", result[0], expected[0])
+    check_array(f"dw from {name}", result[1], expected[1], mistakes=[(no_slope * x_, slope_hint)])
+    check_scalar(f"db from {name}", result[2], expected[2], mistakes=[(no_slope, slope_hint)])
+
+
+check_neuron(np.array([1.0, -2.0]), np.array([0.5, 0.25]), 0.1, 1.0,
+             (0.22564477232816801, [-0.23691761847142412, 0.47383523694284824], -0.23691761847142412))
+check_neuron(np.array([3.0, 0.5]), np.array([-1.0, 2.0]), 0.5, 0.0,
+             (0.03327907173602348, [0.16324871785674053, 0.02720811964279009], 0.054416239285580176))
+
+### BEGIN HIDDEN TESTS
+hidden_rng = np.random.default_rng(20250501)
+for hidden_n, hidden_scale in [(1, 1.0), (3, 1.0), (5, 0.5), (8, 2.0), (4, 30.0)]:
+    hidden_x = hidden_rng.normal(size=hidden_n)
+    hidden_w = hidden_rng.normal(scale=hidden_scale, size=hidden_n)
+    hidden_b, hidden_t = float(hidden_rng.normal()), float(hidden_rng.uniform())
+    hidden_a = sigmoid(hidden_w @ hidden_x + hidden_b)
+    hidden_dz = 2 * (hidden_a - hidden_t) * hidden_a * (1 - hidden_a)
+    check_neuron(hidden_x, hidden_w, hidden_b, hidden_t,
+                 ((hidden_a - hidden_t) ** 2, hidden_dz * hidden_x, hidden_dz))
+    # and against finite differences
+    if hidden_scale < 10:  # (saturated neurons have gradients too small for finite differences)
+        hidden_num_w = numerical_gradient(lambda: neuron_backward(hidden_x, hidden_w, hidden_b, hidden_t)[0], hidden_w)
+        hidden_err = relative_error(neuron_backward(hidden_x, hidden_w, hidden_b, hidden_t)[1], hidden_num_w)
+        if not hidden_err < 1e-7:
+            raise CheckFailed(f"dw: relative error {hidden_err:.2e} against the numerical gradient")
+### END HIDDEN TESTS
+print("neuron_backward: all tests in this cell passed.")
+
+# %% [markdown]
+# Now watch your function at work. The graph below is a neuron with two inputs,
+# drawn with the gradients **your** `neuron_backward` returns. Move the sliders:
+# when $|z|$ becomes large, the sigmoid flattens out, its slope $a(1 - a)$ drops
+# towards 0 and so does every gradient behind it — a *saturated* neuron hardly
+# learns, however wrong its output is.
+#
+# The graph also shows $\partial L / \partial x_i = \partial L / \partial z \cdot w_i$.
+# The data $x$ is never updated, but in a network the inputs of a layer are the
+# outputs of the layer before it: $\partial L / \partial x$ is exactly what that
+# earlier layer needs to continue the backward pass.
+
+# %%
+x_demo, w2_demo, t_demo = np.array([1.0, -2.0]), 0.25, 1.0
+
+
+def draw_neuron(ax, w1=0.5, b=0.1):
+    w_ = np.array([w1, w2_demo])
+    z_ = w_ @ x_demo + b
+    a_ = float(sigmoid(np.array(z_)))
+    try:
+        loss_, dw_, db_ = neuron_backward(x_demo, w_, b, t_demo)
+        dz_ = float(db_)  # dL/db = dL/dz, because dz/db = 1
+        grads = dict(L=1.0, a=2 * (a_ - t_demo), z=dz_, p1=dz_, p2=dz_, b=dz_, w1=dw_[0], w2=dw_[1],
+                     x1=dz_ * w_[0], x2=dz_ * w_[1])
+    except NotImplementedError:
+        loss_ = (a_ - t_demo) ** 2
+        grads = dict.fromkeys(["L", "a", "z", "p1", "p2", "b", "w1", "w2", "x1", "x2"], "?")
+        ax.text(0.5, 0.06, "write neuron_backward (exercise 1) to see the gradients", transform=ax.transAxes,
+                ha="center", color=GRADIENT_COLOR)
+    nodes = {"x1": (0, 4.2, "$x_1$", x_demo[0], grads["x1"], False),
+             "w1": (0, 2.8, "$w_1$", w_[0], grads["w1"], False),
+             "x2": (0, 1.4, "$x_2$", x_demo[1], grads["x2"], False),
+             "w2": (0, 0.0, "$w_2$", w_[1], grads["w2"], False),
+             "p1": (1.5, 3.5, "×", w_[0] * x_demo[0], grads["p1"], True),
+             "p2": (1.5, 0.7, "×", w_[1] * x_demo[1], grads["p2"], True),
+             "b": (1.5, -0.9, "b", b, grads["b"], False),
+             "z": (3.0, 2.1, "+", z_, grads["z"], True),
+             "a": (4.4, 2.1, "σ", a_, grads["a"], True),
+             "t": (4.4, 0.5, "t", t_demo, None, False),
+             "L": (5.8, 2.1, "$(\\cdot)^2$", float(loss_), grads["L"], True)}
+    edges = [("x1", "p1"), ("w1", "p1"), ("x2", "p2"), ("w2", "p2"), ("p1", "z"), ("p2", "z"), ("b", "z"),
+             ("z", "a"), ("a", "L"), ("t", "L")]
+    draw_graph(ax, nodes, edges, title=f"one neuron: z = {z_:.2f}, slope a(1 - a) = {a_ * (1 - a_):.3f}")
+
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+interactive_plot(draw_neuron, figsize=(9, 4.6), w1=(-6.0, 6.0, 0.1, 0.5), b=(-6.0, 6.0, 0.1, 0.1))
+
+# %% [markdown]
+# ## 3. Layers: a forward pass that keeps a cache, a backward pass that uses it
+#
+# A network is a chain of layers, and each layer is a small computation graph of its
+# own. Every layer in this course offers two functions (the contract of Stanford's
+# CS231n course):
+#
+# ```python
+# out, cache = forward(X)              # cache: whatever the backward pass will need
+# dX, ... = backward(dout, cache)      # dout = dL/dout, the upstream gradient
+# ```
+#
+# `dout` has the shape of `out`: entry `dout[i, j]` says how much the loss changes
+# when output `j` of sample `i` grows a little. The backward pass turns it into the
+# gradients of the layer's inputs and of its parameters. It never needs to know what
+# comes after the layer: everything about the rest of the network is summed up in
+# `dout`.
+#
+# Here is the forward pass of the dense layer from notebook 02, now also returning
+# the cache $(X, W)$:
+
+# %%
+def dense_forward(X, W, b):
+    """Dense layer: X (n_samples, n_in), W (n_out, n_in), b (n_out,).
+
+    Returns out = X @ W.T + b, shape (n_samples, n_out), and cache = (X, W).
+    """
+    return X @ W.T + b, (X, W)
+
+
+# %% [markdown]
+# ### The backward pass of a dense layer
+#
+# Entry $(i, j)$ of the output is $\text{out}_{ij} = \sum_k X_{ik} W_{jk} + b_j$. The
+# chain rule, applied to every entry that a parameter touches:
+#
+# * $W_{jk}$ appears in the output of neuron $j$ for **every** sample $i$, multiplied
+#   by $X_{ik}$. Its gradient adds up over the samples:
+#   $\dfrac{\partial L}{\partial W_{jk}} = \sum_i \text{dout}_{ij} X_{ik}$, that is
+#   `dW = dout.T @ X`, of shape `(n_out, n_in)` like `W`.
+# * $b_j$ is added to the output of neuron $j$ for every sample, with local
+#   derivative 1: `db = dout.sum(axis=0)`, of shape `(n_out,)`. (The branching rule:
+#   one bias, used by all samples, collects all their gradients.)
+# * $X_{ik}$ feeds **every** neuron $j$, with weight $W_{jk}$:
+#   $\dfrac{\partial L}{\partial X_{ik}} = \sum_j \text{dout}_{ij} W_{jk}$, that is
+#   `dX = dout @ W`, of shape `(n_samples, n_in)` like `X`.
+#
+# A useful trick when you forget the formulas: **the shapes leave only one
+# possibility.** `dW` must have the shape of `W`, `(n_out, n_in)`; from `dout`
+# `(n_samples, n_out)` and `X` `(n_samples, n_in)`, the only matrix product with that
+# shape is `dout.T @ X`.
+#
+# ### Exercise 2: `dense_backward` (3 points)
+#
+# Write `dense_backward(dout, cache)` returning the tuple `(dX, dW, db)`, where
+# `cache = (X, W)` comes from `dense_forward`. It must work for any number of
+# samples, inputs and neurons.
+
+# %% nbgrader={"grade": false, "grade_id": "dense_backward", "locked": false, "schema_version": 3, "solution": true}
+def dense_backward(dout, cache):
+    """Backward pass of a dense layer.
+
+    dout: (n_samples, n_out); cache = (X, W) with X (n_samples, n_in), W (n_out, n_in).
+    Returns (dX, dW, db) with shapes (n_samples, n_in), (n_out, n_in), (n_out,).
+    """
+    ### BEGIN SOLUTION
+    X, W = cache
+    return dout @ W, dout.T @ X, dout.sum(axis=0)
+    ### END SOLUTION
+
+
+# %% nbgrader={"grade": true, "grade_id": "dense_backward_test", "locked": true, "points": 3, "schema_version": 3, "solution": false}
+from nnlearn.testing import CheckFailed, call, check_array
+
+
+def check_dense_backward(dout_, X_, W_, expected):
+    """Check dense_backward(dout_, (X_, W_)) against expected = (dX, dW, db)."""
+    name = f"dense_backward(dout, (X, W)) with X {X_.shape}, W {W_.shape}"
+    result = call(dense_backward, dout_, (X_, W_))
+    if not (isinstance(result, tuple) and len(result) == 3):
+        raise CheckFailed(f"{name} should return a tuple (dX, dW, db), got {type(result).__name__}: {result!r:.100}")
+    sum_hint = ("db is the *sum* of dout over the samples, not the mean: the bias is used by every sample "
+                "and collects all their gradients (any 1/N is already inside dout)")
+    check_array(f"dX from {name}", result[0], expected[0])
+    check_array(f"dW from {name}", result[1], expected[1])
+    check_array(f"db from {name}", result[2], expected[2], mistakes=[(dout_.mean(axis=0), sum_hint)])
+
+
+# 4 samples, 3 inputs, 2 neurons
+check_dense_backward(np.array([[1.0, 0.0], [0.0, 2.0], [-1.0, 1.0], [0.5, -0.5]]),
+                     np.array([[1.0, 0.0, 2.0], [0.0, 1.0, -1.0], [2.0, 1.0, 0.0], [-1.0, 0.0, 1.0]]),
+                     np.array([[1.0, -1.0, 0.0], [0.5, 2.0, 1.0]]),
+                     ([[1.0, -1.0, 0.0], [1.0, 4.0, 2.0], [-0.5, 3.0, 1.0], [0.25, -1.5, -0.5]],
+                      [[-1.5, -1.0, 2.5], [2.5, 3.0, -2.5]],
+                      [0.5, 2.5]))
+# 1 sample, 2 inputs, 3 neurons
+check_dense_backward(np.array([[1.0, -2.0, 0.5]]), np.array([[2.0, -1.0]]),
+                     np.array([[1.0, 0.5], [0.0, -1.0], [2.0, 1.0]]),
+                     ([[2.0, 3.0]], [[2.0, -1.0], [-4.0, 2.0], [1.0, -0.5]], [1.0, -2.0, 0.5]))
+
+### BEGIN HIDDEN TESTS
+from nnlearn.layers import dense_backward as reference_dense_backward
+
+hidden_rng = np.random.default_rng(20250502)
+for hidden_n, hidden_in, hidden_out, hidden_dtype in [(1, 1, 1, np.float64), (5, 3, 2, np.float64),
+                                                      (3, 2, 5, np.float64), (7, 4, 4, np.float64),
+                                                      (6, 5, 3, np.float32)]:
+    hidden_X = hidden_rng.normal(size=(hidden_n, hidden_in)).astype(hidden_dtype)
+    hidden_W = hidden_rng.normal(size=(hidden_out, hidden_in)).astype(hidden_dtype)
+    hidden_dout = hidden_rng.normal(size=(hidden_n, hidden_out)).astype(hidden_dtype)
+    check_dense_backward(hidden_dout, hidden_X, hidden_W,
+                         reference_dense_backward(hidden_dout, (hidden_X, hidden_W)))
+
+# float64 gradient check: L = sum(out * R), so dL/dout = R
+hidden_X = hidden_rng.normal(size=(6, 3))
+hidden_W = hidden_rng.normal(size=(4, 3))
+hidden_b = hidden_rng.normal(size=4)
+hidden_R = hidden_rng.normal(size=(6, 4))
+hidden_grads = call(dense_backward, hidden_R, (hidden_X, hidden_W))
+for hidden_name, hidden_param, hidden_analytic in [("dX", hidden_X, hidden_grads[0]), ("dW", hidden_W, hidden_grads[1]),
+                                                   ("db", hidden_b, hidden_grads[2])]:
+    hidden_numeric = numerical_gradient(lambda: np.sum(dense_forward(hidden_X, hidden_W, hidden_b)[0] * hidden_R),
+                                        hidden_param)
+    hidden_err = relative_error(hidden_analytic, hidden_numeric)
+    if not hidden_err < 1e-7:
+        raise CheckFailed(f"{hidden_name}: relative error {hidden_err:.2e} against the numerical gradient")
+### END HIDDEN TESTS
+print("dense_backward: all tests in this cell passed.")
+
+# %% [markdown]
+# ### Gradient checking: trust, but verify
+#
+# A backward pass can be wrong in ways that still produce arrays of the right shape.
+# Before training with it, compare it with finite differences (notebook 04). One
+# trick makes this easy for any layer: use the made-up loss
+# $L = \sum_{ij} \text{out}_{ij} R_{ij}$ for a fixed random array $R$. Its gradient
+# with respect to the output is exactly $R$, so `backward(R, cache)` must agree with
+# the numerical gradient of $L$. A relative error around $10^{-10}$ means correct;
+# anything above $10^{-7}$ is suspicious, above $10^{-4}$ it is a bug.
+
+# %%
+rng = np.random.default_rng(0)
+X_gc, W_gc, b_gc = rng.normal(size=(5, 3)), rng.normal(size=(2, 3)), rng.normal(size=2)
+R_gc = rng.normal(size=(5, 2))
+
+
+def made_up_loss():
+    return np.sum(dense_forward(X_gc, W_gc, b_gc)[0] * R_gc)
+
+
+try:
+    dX_gc, dW_gc, db_gc = dense_backward(R_gc, (X_gc, W_gc))
+    for name, analytic, param in [("dX", dX_gc, X_gc), ("dW", dW_gc, W_gc), ("db", db_gc, b_gc)]:
+        err = relative_error(analytic, numerical_gradient(made_up_loss, param))
+        print(f"{name}: relative error {'< 1e-7, correct' if err < 1e-7 else f'{err:.1e}, WRONG'}")
+    # and what a bug looks like: a forgotten transpose would not even have the right shape,
+    # so take a subtler one -- the mean instead of the sum for db
+    err = relative_error(R_gc.mean(axis=0), numerical_gradient(made_up_loss, b_gc))
+    print(f"db computed with mean instead of sum: relative error {err:.2f}")
+except NotImplementedError:
+    print("Write dense_backward (exercise 2) first.")
+
+# %% [markdown]
+# ## 4. Activation layers
+#
+# An activation function acts on every entry separately, so its backward pass is
+# element-wise too: each entry of `dout` is multiplied by the local derivative at
+# that entry, `dX = dout * f'(X)` (a `*`, not a matrix product).
+#
+# * **tanh**: $\tanh'(x) = 1 - \tanh(x)^2$. The derivative reuses the function's
+#   value, so the forward pass keeps its **output** $t = \tanh(x)$ as the cache and
+#   the backward pass computes $1 - t^2$ without calling `tanh` again.
+# * **ReLU**: $\text{relu}(x) = \max(0, x)$ has slope 1 where $x > 0$ and 0 where
+#   $x < 0$; it acts as a **gate** that lets the gradient through where the input
+#   was positive and blocks it elsewhere. (At exactly $x = 0$ the slope is undefined;
+#   by convention we use 0, but 1 is accepted too.) Its forward pass keeps the
+#   **input** $X$ as the cache.
+
+# %%
+def tanh_forward(X):
+    """tanh layer. Returns (out, cache) with cache = out, the output t = tanh(X)."""
+    out = np.tanh(X)
+    return out, out
+
+
+def relu_forward(X):
+    """ReLU layer. Returns (out, cache) with cache = X, the input."""
+    return np.maximum(X, 0.0), X
+
+
+# %% [markdown]
+# ### Exercise 3: `tanh_backward` (1 point)
+#
+# Write `tanh_backward(dout, cache)`: `cache` is the output `t = tanh(X)` of
+# `tanh_forward`, `dout` has the same shape (any shape); return `dX`.
+
+# %% nbgrader={"grade": false, "grade_id": "tanh_backward", "locked": false, "schema_version": 3, "solution": true}
+def tanh_backward(dout, cache):
+    """Backward pass of tanh. cache = t = tanh(X). Returns dX = dout * (1 - t**2)."""
+    ### BEGIN SOLUTION
+    t = cache
+    return dout * (1.0 - t * t)
+    ### END SOLUTION
+
+
+# %% nbgrader={"grade": true, "grade_id": "tanh_backward_test", "locked": true, "points": 1, "schema_version": 3, "solution": false}
+from nnlearn.testing import call, check_array
+
+
+def check_tanh_backward(dout_, X_):
+    """tanh'(x) = 1 / cosh(x)**2 is the same as 1 - tanh(x)**2: compute it from X directly."""
+    t_ = np.tanh(X_)
+    check_array(f"tanh_backward(dout, t) with t = tanh(X) of shape {X_.shape}", call(tanh_backward, dout_, t_),
+                dout_ / np.cosh(X_) ** 2,
+                mistakes=[(dout_ * (1 - np.tanh(t_) ** 2),
+                           "the cache already holds t = tanh(X), the *output*: the derivative is 1 - t**2 "
+                           "-- do not apply tanh to it again"),
+                          (1 - t_ ** 2, "this is the local derivative 1 - t**2 alone: multiply it by dout "
+                                        "(the chain rule)")])
+
+
+check_tanh_backward(np.array([[1.0, 2.0, -1.0], [0.5, -2.0, 1.0]]), np.array([[-2.0, -0.5, 0.0], [0.5, 1.0, 3.0]]))
+check_tanh_backward(np.array([3.0, -1.0]), np.array([0.25, -1.5]))
+
+### BEGIN HIDDEN TESTS
+hidden_rng = np.random.default_rng(20250503)
+for hidden_shape in [(1,), (4, 3), (2, 3, 5), (1, 7)]:
+    check_tanh_backward(hidden_rng.normal(size=hidden_shape), hidden_rng.normal(scale=3.0, size=hidden_shape))
+# saturated units pass (almost) nothing back
+check_tanh_backward(np.array([[2.0, -3.0, 1.0]]), np.array([[10.0, -12.0, 0.0]]))
+# float32 works too
+check_tanh_backward(hidden_rng.normal(size=(3, 4)).astype(np.float32),
+                    hidden_rng.normal(size=(3, 4)).astype(np.float32))
+### END HIDDEN TESTS
+print("tanh_backward: all tests in this cell passed.")
+
+# %% [markdown]
+# ### Exercise 4: `relu_backward` (1 point)
+#
+# Write `relu_backward(dout, cache)`: `cache` is the **input** `X` of `relu_forward`,
+# `dout` has the same shape (any shape); return `dX`. (Multiplying by a boolean
+# array works: `True` counts as 1 and `False` as 0.)
+
+# %% nbgrader={"grade": false, "grade_id": "relu_backward", "locked": false, "schema_version": 3, "solution": true}
+def relu_backward(dout, cache):
+    """Backward pass of ReLU. cache = X, the input. The gradient passes where X > 0."""
+    ### BEGIN SOLUTION
+    X = cache
+    return dout * (X > 0)
+    ### END SOLUTION
+
+
+# %% nbgrader={"grade": true, "grade_id": "relu_backward_test", "locked": true, "points": 1, "schema_version": 3, "solution": false}
+from nnlearn.testing import call, check_array, check_shape
+
+relu_mistakes = lambda dout_, X_: [
+    (np.maximum(dout_, 0), "you applied ReLU to dout: the gate is the *input* X. Where X > 0 the gradient "
+                           "passes unchanged, negative values included; where X < 0 it is blocked"),
+    ((X_ > 0).astype(float), "this is the local derivative alone: multiply it by dout (the chain rule)")]
+
+X_check = np.array([[-1.5, 0.5, 2.0], [3.0, -0.1, -2.0]])
+dout_check = np.array([[1.0, -2.0, 3.0], [-1.0, 5.0, 0.5]])
+check_array("relu_backward(dout, X)", call(relu_backward, dout_check, X_check),
+            [[0.0, -2.0, 3.0], [-1.0, 0.0, 0.0]], mistakes=relu_mistakes(dout_check, X_check))
+check_array("relu_backward(np.array([2.0, -3.0]), np.array([4.0, 1.0]))",
+            call(relu_backward, np.array([2.0, -3.0]), np.array([4.0, 1.0])), [2.0, -3.0],
+            mistakes=relu_mistakes(np.array([2.0, -3.0]), np.array([4.0, 1.0])))
+
+### BEGIN HIDDEN TESTS
+hidden_rng = np.random.default_rng(20250504)
+for hidden_shape in [(1,), (5, 4), (2, 3, 4), (6, 1)]:
+    hidden_X = hidden_rng.normal(size=hidden_shape)
+    hidden_X[hidden_rng.uniform(size=hidden_shape) < 0.2] = 0.0   # some exact zeros
+    hidden_dout = hidden_rng.normal(size=hidden_shape)
+    hidden_got = call(relu_backward, hidden_dout, hidden_X)
+    check_shape(f"relu_backward(dout, X) with X of shape {hidden_shape}", hidden_got, hidden_shape)
+    # at X == 0 exactly both conventions (slope 0 or 1) are accepted
+    hidden_zero_ok = (hidden_X == 0) & np.isclose(np.asarray(hidden_got, dtype=float), hidden_dout)
+    hidden_expected = np.where(hidden_zero_ok, hidden_dout, hidden_dout * (hidden_X > 0))
+    check_array(f"relu_backward(dout, X) with X of shape {hidden_shape}", hidden_got, hidden_expected,
+                mistakes=relu_mistakes(hidden_dout, hidden_X))
+### END HIDDEN TESTS
+print("relu_backward: all tests in this cell passed.")
+
+# %% [markdown]
+# With `dout = 1` everywhere, a backward pass returns the local derivative itself.
+# Here it is for your two functions: where the curve on the right is 0, no gradient
+# flows back — for tanh when the unit is saturated, for ReLU whenever its input is
+# negative.
+
+# %%
+xs = np.linspace(-4, 4, 401)
+fig, axes = plt.subplots(1, 2, figsize=(10, 3.2), layout="constrained")
+for ax, name, forward, backward in [(axes[0], "tanh", tanh_forward, tanh_backward),
+                                    (axes[1], "relu", relu_forward, relu_backward)]:
+    out, cache = forward(xs)
+    ax.plot(xs, out, label=f"{name}(x)")
+    try:
+        ax.plot(xs, backward(np.ones_like(xs), cache), label=f"{name}_backward(1, cache): the slope")
+    except NotImplementedError:
+        ax.text(0.5, 0.1, f"write {name}_backward to see its slope", transform=ax.transAxes,
+                ha="center", color=GRADIENT_COLOR)
+    ax.axhline(0, color="0.8", lw=0.8)
+    ax.set_xlabel("x")
+    ax.legend(loc="upper left", fontsize="small")
+plt.show()
+
+# %% [markdown]
+# ## 5. Softmax and cross-entropy, backwards
+#
+# A classifier's last layer produces one **score** per class, $Z$ of shape
+# `(n_samples, n_classes)`. Softmax turns each row into probabilities and
+# cross-entropy takes the average of $-\log$ (probability of the true class)
+# (notebooks 02 and 03):
+#
+# $$p_{ik} = \frac{e^{z_{ik}}}{\sum_j e^{z_{ij}}}, \qquad L = -\frac{1}{N} \sum_i \log p_{i, y_i} .$$
+#
+# Taken together the two have a famously simple gradient. Write
+# $\log p_{i,y_i} = z_{i,y_i} - \log \sum_j e^{z_{ij}}$ and differentiate with respect
+# to $z_{ik}$: the first term gives 1 if $k = y_i$, the second gives $p_{ik}$. So
+#
+# $$\frac{\partial L}{\partial z_{ik}} = \frac{p_{ik} - y_{ik}}{N},$$
+#
+# where $y_{ik}$ is the **one-hot** label: 1 for the true class, 0 for the others.
+# Predicted probability minus the truth: a class that got too much probability is
+# pushed down, the true class is pushed up. The $1/N$ is there because the loss is an
+# **average** over the $N$ samples.
+#
+# Two numerical traps, both met in notebooks 02 and 03:
+#
+# * `np.exp(1000)` overflows. Subtract each row's maximum from the scores first
+#   (`keepdims=True`); softmax does not change, and every exponent is $\le 0$.
+# * `np.log(p)` fails when `p` has rounded to 0 (for a true class that scores 2000
+#   below the best one). Compute the **log**-probabilities directly instead:
+#   $\log p_{ik} = s_{ik} - \log \sum_j e^{s_{ij}}$ with the shifted scores $s$; then
+#   $p = e^{\log p}$.
+#
+# ### Exercise 5: `softmax_cross_entropy` (3 points)
+#
+# Write `softmax_cross_entropy(Z, y)`:
+#
+# * `Z` has shape `(n_samples, n_classes)` (any sizes), `y` holds the integer labels,
+#   shape `(n_samples,)`;
+# * return the tuple `(loss, dZ)`: the average cross-entropy (a number) and
+#   $\partial L / \partial Z = (P - Y) / N$, of the shape of `Z`;
+# * no overflow and no `log(0)`, even for scores like $\pm 1000$.
+#
+# `P[np.arange(N), y]` picks the true class's entry of every row, and
+# `P[np.arange(N), y] -= 1` subtracts the one-hot labels without building them.
+
+# %% nbgrader={"grade": false, "grade_id": "softmax_cross_entropy", "locked": false, "schema_version": 3, "solution": true}
+def softmax_cross_entropy(Z, y):
+    """Average cross-entropy of softmax(Z) with integer labels y, and its gradient.
+
+    Z: (n_samples, n_classes) scores; y: (n_samples,) labels 0 .. n_classes - 1.
+    Returns (loss, dZ) with dZ = (softmax(Z) - one_hot(y)) / n_samples.
+    """
+    ### BEGIN SOLUTION
+    n = Z.shape[0]
+    rows = np.arange(n)
+    shifted = Z - Z.max(axis=1, keepdims=True)
+    log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    loss = -log_p[rows, y].mean()
+    dZ = np.exp(log_p)
+    dZ[rows, y] -= 1.0
+    return loss, dZ / n
+    ### END SOLUTION
+
+
+# %% nbgrader={"grade": true, "grade_id": "softmax_cross_entropy_test", "locked": true, "points": 3, "schema_version": 3, "solution": false}
+from nnlearn.testing import CheckFailed, call, check_array, check_scalar
+
+
+def check_softmax_cross_entropy(Z_, y_, expected, check_float_errors=False):
+    """Check softmax_cross_entropy(Z_, y_) against expected = (loss, dZ)."""
+    name = f"softmax_cross_entropy(Z, y) with Z of shape {Z_.shape}"
+    if check_float_errors:  # overflow, log(0), 0/0 become errors here, so that you see them
+        try:
+            with np.errstate(over="raise", divide="raise", invalid="raise", under="ignore"):
+                result = call(softmax_cross_entropy, Z_, y_)
+        except CheckFailed as err:
+            if "divide by zero encountered in log" in str(err):
+                raise CheckFailed(f"{err}\nHint: log(0): a probability rounded to 0 -- compute the "
+                                  "log-probabilities directly from the shifted scores, as shown above.") from None
+            raise
+    else:
+        result = call(softmax_cross_entropy, Z_, y_)
+    if not (isinstance(result, tuple) and len(result) == 2):
+        raise CheckFailed(f"{name} should return a tuple (loss, dZ), got {type(result).__name__}: {result!r:.100}")
+    n_ = Z_.shape[0]
+    check_scalar(f"loss from {name}", result[0], expected[0], n=n_)
+    check_array(f"dZ from {name}", result[1], expected[1], n=n_)
+
+
+check_softmax_cross_entropy(np.array([[2.0, 1.0, 0.0], [0.5, 0.5, 3.0]]), np.array([0, 2]),
+                            (0.27980717441775776,
+                             [[-0.1673795221125891, 0.12236423552739882, 0.04501528658519022],
+                              [0.03525473033060252, 0.03525473033060252, -0.07050946066120511]]))
+check_softmax_cross_entropy(np.array([[0.0, 0.0, 0.0], [1.0, -1.0, 2.0], [-3.0, 0.5, 0.5], [4.0, 1.0, 1.0]]),
+                            np.array([1, 2, 0, 0]),
+                            (1.4376701208492686,
+                             [[0.08333333333333333, -0.16666666666666669, 0.08333333333333333],
+                              [0.06487411508560477, 0.00877975673983493, -0.07365387182543973],
+                              [-0.24628147198039746, 0.12314073599019873, 0.12314073599019873],
+                              [-0.0226392503718145, 0.01131962518590727, 0.01131962518590727]]))
+# Extreme scores: the first sample is certain and right, the second certain and wrong.
+check_softmax_cross_entropy(np.array([[1000.0, 0.0, -1000.0], [-1000.0, 1000.0, 0.0]]), np.array([0, 0]),
+                            (1000.0, [[0.0, 0.0, 0.0], [-0.5, 0.5, 0.0]]), check_float_errors=True)
+
+### BEGIN HIDDEN TESTS
+from nnlearn.losses import softmax_cross_entropy_loss as reference_softmax_cross_entropy
+
+hidden_rng = np.random.default_rng(20250505)
+for hidden_n, hidden_k, hidden_scale in [(1, 2, 1.0), (6, 2, 3.0), (5, 4, 1.0), (9, 5, 10.0), (3, 7, 0.1)]:
+    hidden_Z = hidden_rng.normal(scale=hidden_scale, size=(hidden_n, hidden_k))
+    hidden_y = hidden_rng.integers(0, hidden_k, size=hidden_n)
+    check_softmax_cross_entropy(hidden_Z, hidden_y, reference_softmax_cross_entropy(hidden_Z, hidden_y))
+    # float64 gradient check against finite differences
+    hidden_num = numerical_gradient(lambda: softmax_cross_entropy(hidden_Z, hidden_y)[0], hidden_Z)
+    hidden_err = relative_error(softmax_cross_entropy(hidden_Z, hidden_y)[1], hidden_num)
+    if not hidden_err < 1e-7:
+        raise CheckFailed(f"dZ: relative error {hidden_err:.2e} against the numerical gradient")
+# extreme scores, other shapes
+hidden_Z = np.array([[1000.0, -1000.0], [-1000.0, 1000.0], [0.0, 745.0], [-800.0, -800.0]])
+hidden_y = np.array([1, 1, 0, 0])
+check_softmax_cross_entropy(hidden_Z, hidden_y, reference_softmax_cross_entropy(hidden_Z, hidden_y),
+                            check_float_errors=True)
+hidden_Z = hidden_rng.normal(scale=1000.0, size=(8, 4))
+hidden_y = hidden_rng.integers(0, 4, size=8)
+check_softmax_cross_entropy(hidden_Z, hidden_y, reference_softmax_cross_entropy(hidden_Z, hidden_y),
+                            check_float_errors=True)
+### END HIDDEN TESTS
+print("softmax_cross_entropy: all tests in this cell passed.")
+
+# %% [markdown]
+# The library's `check_loss_gradient` (notebook 04) runs the finite-difference
+# comparison for a loss function. Your gradient should agree to about ten digits:
+
+# %%
+from nnlearn.gradcheck import check_loss_gradient
+
+rng = np.random.default_rng(1)
+try:
+    err = check_loss_gradient(softmax_cross_entropy, rng.normal(size=(6, 4)), rng.integers(0, 4, size=6))
+    print(f"softmax_cross_entropy: relative error {'< 1e-7, correct' if err < 1e-7 else f'{err:.1e}, WRONG'}")
+except NotImplementedError:
+    print("Write softmax_cross_entropy (exercise 5) first.")
+
+# %% [markdown]
+# ## 6. A two-layer network
+#
+# Now the pieces click together. The network below has a **hidden layer** of $H$
+# tanh units and a softmax output with one unit per class:
+#
+# $$X \xrightarrow{\ W_1,\, b_1\ } A_1 \xrightarrow{\ \tanh\ } H_1 \xrightarrow{\ W_2,\, b_2\ } Z
+# \xrightarrow{\ \text{softmax + cross-entropy}\ } L$$
+#
+# | array | shape |
+# |---|---|
+# | `X` | `(N, D)`: N samples with D features |
+# | `W1`, `b1` | `(H, D)`, `(H,)` |
+# | `W2`, `b2` | `(C, H)`, `(C,)`: C classes |
+# | `Z` | `(N, C)`: the scores |
+#
+# The forward pass calls `dense_forward`, `tanh_forward`, `dense_forward` and
+# `softmax_cross_entropy`, keeping each cache. The backward pass calls the backward
+# functions **in reverse order**, each handing its `dX` to the layer before as that
+# layer's `dout`:
+#
+# ```
+# loss, dZ         = softmax_cross_entropy(Z, y)
+# dH1, dW2, db2    = dense_backward(dZ, cache of the second dense layer)
+# dA1              = tanh_backward(dH1, cache of the tanh layer)
+# dX, dW1, db1     = dense_backward(dA1, cache of the first dense layer)
+# ```
+#
+# That is the whole of backpropagation: one `dL/d(weight)` for every weight, for the
+# price of one pass backwards.
+
+# %%
+from nnlearn.plotting import plot_network_diagram
+
+fig, ax = plt.subplots(figsize=(6, 3))
+plot_network_diagram((2, 5, 2), ax=ax, layer_names=["input X\n(D = 2)", "hidden\ntanh\n(H = 5)",
+                                                    "output\nsoftmax\n(C = 2)"])
+ax.set_title("a two-layer network: every line is one weight")
+plt.show()
+
+# %% [markdown]
+# ### Exercise 6: `two_layer_loss` (3 points)
+#
+# Write `two_layer_loss(params, X, y)`:
+#
+# * `params` is a dict of arrays with the keys `"W1"`, `"b1"`, `"W2"`, `"b2"` (shapes
+#   in the table above), `X` has shape `(N, D)` and `y` holds the `N` integer labels;
+# * return the tuple `(loss, grads)`, where `grads` is a dict with the same keys
+#   holding the gradients, each of the shape of its parameter.
+#
+# Use `dense_forward` and `tanh_forward` from above and your own
+# `softmax_cross_entropy`, `dense_backward` and `tanh_backward`. Do not change
+# `params`.
+
+# %% nbgrader={"grade": false, "grade_id": "two_layer_loss", "locked": false, "schema_version": 3, "solution": true}
+def two_layer_loss(params, X, y):
+    """Loss and gradients of a dense-tanh-dense network with a softmax cross-entropy loss.
+
+    params: {"W1": (H, D), "b1": (H,), "W2": (C, H), "b2": (C,)}; X: (N, D); y: (N,) labels.
+    Returns (loss, grads), grads a dict with the keys and shapes of params.
+    """
+    ### BEGIN SOLUTION
+    hidden_in, dense1_cache = dense_forward(X, params["W1"], params["b1"])
+    hidden, tanh_cache = tanh_forward(hidden_in)
+    scores, dense2_cache = dense_forward(hidden, params["W2"], params["b2"])
+    loss, dscores = softmax_cross_entropy(scores, y)
+    dhidden, dW2, db2 = dense_backward(dscores, dense2_cache)
+    dhidden_in = tanh_backward(dhidden, tanh_cache)
+    _, dW1, db1 = dense_backward(dhidden_in, dense1_cache)
+    return loss, {"W1": dW1, "b1": db1, "W2": dW2, "b2": db2}
+    ### END SOLUTION
+
+
+# %% nbgrader={"grade": true, "grade_id": "two_layer_loss_test", "locked": true, "points": 3, "schema_version": 3, "solution": false}
+from nnlearn.testing import CheckFailed, call, check_array, check_scalar
+
+
+def check_two_layer_loss(params_, X_, y_, expected_loss):
+    """Check the loss and compare every gradient with finite differences of your own loss."""
+    name = f"two_layer_loss(params, X, y) with W1 {params_['W1'].shape}, W2 {params_['W2'].shape}, X {X_.shape}"
+    before = {k: v.copy() for k, v in params_.items()}
+    result = call(two_layer_loss, params_, X_, y_)
+    if not (isinstance(result, tuple) and len(result) == 2 and isinstance(result[1], dict)):
+        raise CheckFailed(f"{name} should return a tuple (loss, grads) with grads a dict, "
+                          f"got {type(result).__name__}: {result!r:.100}")
+    if set(result[1]) != set(params_):
+        raise CheckFailed(f"grads from {name} should have the keys {sorted(params_)}, got {sorted(result[1])}")
+    if any(not np.array_equal(before[k], params_[k]) for k in params_):
+        raise CheckFailed(f"{name} changed params: it should only compute gradients; updating the weights "
+                          "is the optimiser's job (exercise 7)")
+    check_scalar(f"loss from {name}", result[0], expected_loss)
+    hints = {"W1": "the gradients of W1 and b1 have passed back through the tanh layer: check tanh_backward "
+                   "and that you give it the tanh layer's cache",
+             "W2": None, "b2": "db2 is the sum over the samples of the gradient of the scores"}
+    hints["b1"] = hints["W1"]
+    for key in ["W2", "b2", "W1", "b1"]:
+        numeric = numerical_gradient(lambda: two_layer_loss(params_, X_, y_)[0], params_[key])
+        check_array(f"grads['{key}'] from {name} (compared with the numerical gradient)", result[1][key], numeric,
+                    rtol=1e-5, atol=1e-8, n=X_.shape[0], hint=hints[key] and f"Hint: {hints[key]}.")
+
+
+rng_check = np.random.default_rng(5)
+X_check = rng_check.normal(size=(5, 2))
+y_check = np.array([0, 1, 2, 1, 0])
+params_check = {"W1": rng_check.normal(scale=0.8, size=(4, 2)), "b1": rng_check.normal(scale=0.5, size=4),
+                "W2": rng_check.normal(scale=0.8, size=(3, 4)), "b2": rng_check.normal(scale=0.5, size=3)}
+check_two_layer_loss(params_check, X_check, y_check, 1.5574582094803435)
+
+### BEGIN HIDDEN TESTS
+from nnlearn.layers import dense_backward as reference_dense_backward
+from nnlearn.losses import softmax_cross_entropy_loss as reference_softmax_cross_entropy
+
+
+def hidden_reference_two_layer(params_, X_, y_):
+    h_in = X_ @ params_["W1"].T + params_["b1"]
+    h = np.tanh(h_in)
+    scores = h @ params_["W2"].T + params_["b2"]
+    loss, dscores = reference_softmax_cross_entropy(scores, y_)
+    dh, dW2, db2 = reference_dense_backward(dscores, (h, params_["W2"]))
+    _, dW1, db1 = reference_dense_backward(dh * (1 - h ** 2), (X_, params_["W1"]))
+    return loss, {"W1": dW1, "b1": db1, "W2": dW2, "b2": db2}
+
+
+hidden_rng = np.random.default_rng(20250506)
+for hidden_n, hidden_d, hidden_h, hidden_c in [(1, 1, 1, 2), (7, 3, 5, 2), (10, 4, 2, 5), (6, 2, 8, 3)]:
+    hidden_X = hidden_rng.normal(size=(hidden_n, hidden_d))
+    hidden_y = hidden_rng.integers(0, hidden_c, size=hidden_n)
+    hidden_params = {"W1": hidden_rng.normal(size=(hidden_h, hidden_d)), "b1": hidden_rng.normal(size=hidden_h),
+                     "W2": hidden_rng.normal(size=(hidden_c, hidden_h)), "b2": hidden_rng.normal(size=hidden_c)}
+    hidden_loss, hidden_grads = hidden_reference_two_layer(hidden_params, hidden_X, hidden_y)
+    check_two_layer_loss(hidden_params, hidden_X, hidden_y, hidden_loss)
+    hidden_got = two_layer_loss(hidden_params, hidden_X, hidden_y)[1]
+    for hidden_key in hidden_params:
+        check_array(f"grads['{hidden_key}']", hidden_got[hidden_key], hidden_grads[hidden_key], rtol=1e-9, atol=1e-12)
+        hidden_err = relative_error(hidden_got[hidden_key], numerical_gradient(
+            lambda: two_layer_loss(hidden_params, hidden_X, hidden_y)[0], hidden_params[hidden_key]))
+        if not hidden_err < 1e-7:
+            raise CheckFailed(f"grads['{hidden_key}']: relative error {hidden_err:.2e} against the numerical gradient")
+
+# and it learns: plain gradient descent with these gradients separates the moons
+hidden_X, hidden_y = make_moons(200, noise=0.15, seed=7)
+hidden_params = {"W1": hidden_rng.normal(scale=0.7, size=(12, 2)), "b1": np.zeros(12),
+                 "W2": hidden_rng.normal(scale=0.3, size=(2, 12)), "b2": np.zeros(2)}
+for _ in range(300):
+    hidden_grads = two_layer_loss(hidden_params, hidden_X, hidden_y)[1]
+    for hidden_key in hidden_params:
+        hidden_params[hidden_key] = hidden_params[hidden_key] - 1.0 * hidden_grads[hidden_key]
+hidden_scores = np.tanh(hidden_X @ hidden_params["W1"].T + hidden_params["b1"]) @ hidden_params["W2"].T + hidden_params["b2"]
+hidden_accuracy = np.mean(hidden_scores.argmax(axis=1) == hidden_y)
+if not hidden_accuracy > 0.95:
+    raise CheckFailed(f"trained with your gradients, the network reaches only {hidden_accuracy:.2f} accuracy")
+### END HIDDEN TESTS
+print("two_layer_loss: all tests in this cell passed.")
+
+# %% [markdown]
+# The test above compared your gradients with finite differences. Here is the same
+# check, parameter by parameter, on a larger network:
+
+# %%
+rng = np.random.default_rng(2)
+X_gc, y_gc = rng.normal(size=(8, 3)), rng.integers(0, 4, size=8)
+params_gc = {"W1": rng.normal(size=(6, 3)), "b1": rng.normal(size=6),
+             "W2": rng.normal(size=(4, 6)), "b2": rng.normal(size=4)}
+try:
+    loss_gc, grads_gc = two_layer_loss(params_gc, X_gc, y_gc)
+    for name, param in params_gc.items():
+        numeric = numerical_gradient(lambda: two_layer_loss(params_gc, X_gc, y_gc)[0], param)
+        err = relative_error(grads_gc[name], numeric)
+        print(f"{name:>2} {str(param.shape):>7}: relative error {'< 1e-7, correct' if err < 1e-7 else f'{err:.1e}, WRONG'}")
+except NotImplementedError:
+    print("Write two_layer_loss (exercise 6) first.")
+
+# %% [markdown]
+# ## 7. Training: backpropagation computes, the optimiser updates
+#
+# Backpropagation only **computes** the gradients. Changing the weights is the job
+# of the optimiser — here plain gradient descent from notebook 04: move every
+# parameter a small step against its gradient,
+#
+# $$\theta \leftarrow \theta - \eta\, \frac{\partial L}{\partial \theta}.$$
+#
+# The optimiser does not care which model produced the gradients. So `train_step`
+# takes the model's loss function as an argument: the same `train_step` trains the
+# two-layer network and, below, logistic regression.
+#
+# ### Exercise 7: `train_step` (2 points)
+#
+# Write `train_step(loss_fn, params, X, y, lr)`:
+#
+# * call `loss_fn(params, X, y)`, which returns `(loss, grads)` with `grads` a dict
+#   with the keys of `params`;
+# * update **every** array in the dict `params` (whatever its keys are) by one step of
+#   gradient descent with learning rate `lr`; `params[key] -= ...` changes the
+#   array in place, `params[key] = ...` replaces it in the dict: both are fine;
+# * return the loss (the one computed before the update).
+
+# %% nbgrader={"grade": false, "grade_id": "train_step", "locked": false, "schema_version": 3, "solution": true}
+def train_step(loss_fn, params, X, y, lr):
+    """One step of gradient descent on every array of params; returns the loss before the step."""
+    ### BEGIN SOLUTION
+    loss, grads = loss_fn(params, X, y)
+    for key in params:
+        params[key] -= lr * grads[key]
+    return loss
+    ### END SOLUTION
+
+
+# %% nbgrader={"grade": true, "grade_id": "train_step_test", "locked": true, "points": 2, "schema_version": 3, "solution": false}
+from nnlearn.testing import CheckFailed, call, check_array, check_scalar
+
+
+def check_train_step(params_, R_, X_, y_, lr_):
+    """A stand-in model with loss sum(p * R[key]) + sum(X) + sum(y): its gradient is R."""
+    def toy_loss(p, X_seen, y_seen):
+        loss = sum(float(np.sum(p[k] * R_[k])) for k in R_) + float(np.sum(X_seen)) + float(np.sum(y_seen))
+        return loss, {k: R_[k].copy() for k in R_}
+
+    name = f"train_step(toy_loss, params, X, y, lr={lr_}) with params keys {sorted(params_)}"
+    before = {k: np.array(v, dtype=float) for k, v in params_.items()}
+    expected_loss = toy_loss(before, X_, y_)[0]
+    got_loss = call(train_step, toy_loss, params_, X_, y_, lr_)
+    check_scalar(f"the loss returned by {name}", got_loss, expected_loss,
+                 hint="Hint: return the loss that loss_fn(params, X, y) gives, before the update.")
+    if set(params_) != set(before):
+        raise CheckFailed(f"{name} changed the keys of params: {sorted(before)} became {sorted(params_)}")
+    for k in sorted(before):
+        check_array(f"the change of params['{k}'] made by {name}", np.asarray(params_[k], dtype=float) - before[k],
+                    -lr_ * R_[k], hint="Hint: a gradient-descent step changes each parameter by -lr * gradient.")
+
+
+check_train_step({"W1": np.array([[1.0, -1.0], [0.5, 2.0], [0.0, 1.0]]), "b1": np.array([0.0, 1.0, -1.0]),
+                  "W2": np.array([[2.0, 1.0, -1.0], [0.5, 0.0, 1.0]]), "b2": np.array([0.5, -0.5])},
+                 {"W1": np.array([[0.5, 1.0], [-1.0, 0.0], [2.0, -2.0]]), "b1": np.array([1.0, -1.0, 0.5]),
+                  "W2": np.array([[1.0, 0.0, -3.0], [2.0, 1.0, 0.0]]), "b2": np.array([-1.0, 4.0])},
+                 np.array([[1.0, 2.0], [3.0, 4.0]]), np.array([0, 1]), 0.1)
+
+### BEGIN HIDDEN TESTS
+hidden_rng = np.random.default_rng(20250507)
+for hidden_shapes, hidden_lr in [({"W": (2, 3), "b": (2,)}, 0.01),
+                                 ({"kernel": (4, 4), "bias": (4,), "scale": (1,)}, 2.5),
+                                 ({"W1": (5, 2), "b1": (5,), "W2": (3, 5), "b2": (3,)}, 0.3)]:
+    hidden_params = {k: hidden_rng.normal(size=s) for k, s in hidden_shapes.items()}
+    hidden_R = {k: hidden_rng.normal(size=s) for k, s in hidden_shapes.items()}
+    check_train_step(hidden_params, hidden_R, hidden_rng.normal(size=(4, 2)), hidden_rng.integers(0, 2, size=4),
+                     hidden_lr)
+### END HIDDEN TESTS
+print("train_step: all tests in this cell passed.")
+
+# %% [markdown]
+# ### Training on the moons
+#
+# The *moons* are two interleaving half circles, one per class: no straight line
+# separates them. We train the two-layer network with 16 hidden units on 200 points
+# and measure its accuracy on 200 **new** points from the same distribution, the test
+# set. Every 20 steps we keep a copy of the parameters, to watch the network learn.
+#
+# For comparison we train **logistic regression** the same way: a network with no
+# hidden layer, just `dense_forward` followed by softmax and cross-entropy. With two
+# classes this is exactly logistic regression: the probability of class 1 is
+# $\sigma\big((\mathbf{w}_1 - \mathbf{w}_0) \cdot \mathbf{x} + b_1 - b_0\big)$, a
+# sigmoid of one linear function of the inputs.
+
+# %%
+X_moons, y_moons = make_moons(200, noise=0.2, seed=0)
+X_moons_test, y_moons_test = make_moons(200, noise=0.2, seed=1)
+
+
+def init_two_layer(n_in, n_hidden, n_classes, seed=0):
+    """Small random weights (scaled by 1 / sqrt(fan-in), notebook 02) and zero biases."""
+    rng = np.random.default_rng(seed)
+    return {"W1": rng.normal(scale=1 / np.sqrt(n_in), size=(n_hidden, n_in)), "b1": np.zeros(n_hidden),
+            "W2": rng.normal(scale=1 / np.sqrt(n_hidden), size=(n_classes, n_hidden)), "b2": np.zeros(n_classes)}
+
+
+def logistic_regression_loss(params, X, y):
+    """No hidden layer: scores = X @ W.T + b, softmax cross-entropy. params: {"W": (C, D), "b": (C,)}."""
+    scores, cache = dense_forward(X, params["W"], params["b"])
+    loss, dscores = softmax_cross_entropy(scores, y)
+    _, dW, db = dense_backward(dscores, cache)
+    return loss, {"W": dW, "b": db}
+
+
+def predict_two_layer(params, X):
+    hidden, _ = tanh_forward(dense_forward(X, params["W1"], params["b1"])[0])
+    return dense_forward(hidden, params["W2"], params["b2"])[0].argmax(axis=1)
+
+
+def predict_logistic(params, X):
+    return dense_forward(X, params["W"], params["b"])[0].argmax(axis=1)
+
+
+def accuracy(predict, params, X, y):
+    return float(np.mean(predict(params, X) == y))
+
+
+n_steps, lr = 300, 1.0
+net_params = init_two_layer(2, 16, 2, seed=0)
+lr_params = {"W": np.zeros((2, 2)), "b": np.zeros(2)}
+snapshots = {0: {k: v.copy() for k, v in net_params.items()}}
+net_losses, lr_losses = [], []
+try:
+    for step in range(1, n_steps + 1):
+        net_losses.append(train_step(two_layer_loss, net_params, X_moons, y_moons, lr))
+        lr_losses.append(train_step(logistic_regression_loss, lr_params, X_moons, y_moons, lr))
+        if step % 20 == 0:
+            snapshots[step] = {k: v.copy() for k, v in net_params.items()}
+    trained = True
+    for title, predict, params in [("two-layer network", predict_two_layer, net_params),
+                                   ("logistic regression", predict_logistic, lr_params)]:
+        print(f"{title:>19}: train accuracy {accuracy(predict, params, X_moons, y_moons):.3f}, "
+              f"test accuracy {accuracy(predict, params, X_moons_test, y_moons_test):.3f}")
+except NotImplementedError:
+    trained = False
+    print("Finish exercises 2, 3, 5, 6 and 7 to train the network.")
+
+# %%
+fig, axes = plt.subplots(1, 3, figsize=(15, 4.3))
+if trained:
+    axes[0].plot(range(1, n_steps + 1), net_losses, label="two-layer network (16 tanh units)")
+    axes[0].plot(range(1, n_steps + 1), lr_losses, label="logistic regression")
+    axes[0].set_xlabel("gradient-descent step")
+    axes[0].set_ylabel("training loss")
+    axes[0].legend()
+    plot_decision_boundary(lambda P: predict_two_layer(net_params, P), X_moons, y_moons, ax=axes[1],
+                           resolution=120, title="two-layer network: the boundary bends")
+    plot_decision_boundary(lambda P: predict_logistic(lr_params, P), X_moons, y_moons, ax=axes[2],
+                           resolution=120, title="logistic regression: a straight line")
+else:
+    for ax in axes:
+        ax.text(0.5, 0.5, "finish the exercises to see this plot", ha="center", transform=ax.transAxes)
+plt.show()
+
+# %% [markdown]
+# Logistic regression can only draw a straight line, so it misclassifies the tips of
+# both moons however long it trains. The hidden layer gives the network new
+# features — 16 tanh units, each a soft step along its own direction — and the
+# output layer draws its line in *their* space, which bends the boundary in the
+# original plane.
+#
+# Move the slider to watch your network learn, step by step:
+
+# %%
+def draw_training(ax, step=300):
+    if not trained:
+        ax.text(0.5, 0.5, "finish exercises 2, 3, 5, 6 and 7\nto watch your network learn", ha="center",
+                va="center", transform=ax.transAxes)
+        ax.set_axis_off()
+        return
+    params = snapshots[step]
+    plot_decision_boundary(lambda P: predict_two_layer(params, P), X_moons, y_moons, ax=ax, resolution=100)
+    ax.set_title(f"after {step} steps: train accuracy {accuracy(predict_two_layer, params, X_moons, y_moons):.2f}, "
+                 f"test {accuracy(predict_two_layer, params, X_moons_test, y_moons_test):.2f}")
+
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+interactive_plot(draw_training, figsize=(6.5, 4.8), step=(0, n_steps, 20, n_steps))
+
+# %% [markdown]
+# ## 8. How big should the hidden layer be?
+#
+# Each hidden unit lets the boundary bend a little more. Too few units and the
+# network cannot follow the data: it **underfits**, with a poor score on the
+# training set and the test set alike. Many units on little data and the network
+# can wrap its boundary around individual noisy training points: it **overfits**,
+# with a perfect score on the training set and a worse one on new data.
+#
+# The sweep below trains networks with 1, 2, 4, 16 and 64 hidden units on a small
+# training set (30 points) and on a larger one (300 points) of noisier moons, and
+# scores each on 500 fresh test points. To keep it quick it uses the library's
+# network (`nnlearn.network.mlp`, the same dense–tanh–dense–softmax computation as
+# yours, trained with the Adam optimiser from notebook 04).
+
+# %%
+from nnlearn.network import mlp
+from nnlearn.optimizers import Adam
+
+X_few, y_few = make_moons(30, noise=0.35, seed=4)
+X_many, y_many = make_moons(300, noise=0.35, seed=4)
+X_fresh, y_fresh = make_moons(500, noise=0.35, seed=100)
+hidden_sizes = [1, 2, 4, 16, 64]
+
+
+def train_mlp(X, y, n_hidden, epochs, layers=1):
+    net = mlp([2] + [n_hidden] * layers + [2], activation="tanh", seed=0)
+    net.fit(X, y, epochs=epochs, batch_size=None, optimizer=Adam(0.05), seed=0)
+    return net
+
+
+sweep = {}
+for label, X_train, y_train, epochs in [("30 training points", X_few, y_few, 800),
+                                        ("300 training points", X_many, y_many, 400)]:
+    sweep[label] = [train_mlp(X_train, y_train, h, epochs) for h in hidden_sizes]
+    print(label)
+    for h, net in zip(hidden_sizes, sweep[label]):
+        print(f"  {h:>2} hidden unit{'s' if h > 1 else ' '}: train accuracy {net.evaluate(X_train, y_train)[1]:.2f}, "
+              f"test accuracy {net.evaluate(X_fresh, y_fresh)[1]:.2f}")
+
+# %%
+fig, axes = plt.subplots(2, len(hidden_sizes), figsize=(17, 6.8))
+for row, (label, X_train, y_train) in enumerate([("30 training points", X_few, y_few),
+                                                 ("300 training points", X_many, y_many)]):
+    for ax, h, net in zip(axes[row], hidden_sizes, sweep[label]):
+        plot_decision_boundary(net.predict, X_train, y_train, ax=ax, resolution=70)
+        ax.set_title(f"{h} hidden unit{'s' if h > 1 else ''}, {label.split()[0]} points\ntrain {net.evaluate(X_train, y_train)[1]:.2f}, "
+                     f"test {net.evaluate(X_fresh, y_fresh)[1]:.2f}", fontsize=10)
+        ax.set_xlabel("")
+        ax.set_ylabel("")
+fig.tight_layout()
+plt.show()
+
+fig, ax = plt.subplots(figsize=(8, 3.8), layout="constrained")
+for label, X_train, y_train, color in [("30 training points", X_few, y_few, "tab:red"),
+                                       ("300 training points", X_many, y_many, "tab:blue")]:
+    ax.plot(hidden_sizes, [net.evaluate(X_train, y_train)[1] for net in sweep[label]], "o-", color=color,
+            label=f"{label}: train")
+    ax.plot(hidden_sizes, [net.evaluate(X_fresh, y_fresh)[1] for net in sweep[label]], "s--", color=color,
+            label=f"{label}: test")
+ax.set_xscale("log", base=2)
+ax.set_xticks(hidden_sizes, [str(h) for h in hidden_sizes])
+ax.set_xlabel("hidden units")
+ax.set_ylabel("accuracy")
+ax.legend(fontsize="small", loc="center left", bbox_to_anchor=(1.02, 0.5))
+plt.show()
+
+# %% [markdown]
+# How to read this:
+#
+# * **1–2 hidden units underfit**: the boundary is nearly straight and misses the
+#   tips of the moons. With 300 points, both the training and the test accuracy are
+#   lower than with 4 units.
+# * **With 30 points, the larger networks overfit.** From 4 units on, the network
+#   gets every training point right (training accuracy 1.00). But 16 and 64 units
+#   twist the boundary around single noisy points, and on new data they score worse
+#   than 4 units. The gap between the solid and the dashed red line is the
+#   overfitting.
+# * **With 300 points the same large networks behave**: the data pin the boundary
+#   down, the train–test gap nearly closes and test accuracy is the best of the
+#   whole sweep. More training data is the most reliable cure for overfitting; others
+#   are a smaller network, stopping training earlier, and penalties on large weights
+#   (regularisation).
+#
+# The right size depends on how much data you have, and you find it by comparing
+# scores on data the network did not train on.
+
+# ## 9. Common misconceptions
+#
+# **"Backpropagation adjusts the weights"**, or *"backpropagation is the
+# optimisation"*. Backpropagation **computes** gradients and nothing else; an
+# optimiser (gradient descent, momentum, Adam — notebook 04) **uses** them to change
+# the weights. Your own code shows the split: `two_layer_loss` leaves every weight
+# untouched, `train_step` moves them. (Nor does the gradient tell you "the optimal
+# modification" of a weight: it gives the direction of steepest increase and the rate
+# of change *here*; how far to step is set by the learning rate.)
+
+# %%
+try:
+    params_demo = init_two_layer(2, 16, 2, seed=0)
+    before = {k: v.copy() for k, v in params_demo.items()}
+    loss_demo, grads_demo = two_layer_loss(params_demo, X_moons, y_moons)
+    print("after backpropagation, weights changed:",
+          any(not np.array_equal(before[k], params_demo[k]) for k in params_demo))
+    train_step(two_layer_loss, params_demo, X_moons, y_moons, lr=1.0)
+    print("after one gradient-descent step, weights changed:",
+          any(not np.array_equal(before[k], params_demo[k]) for k in params_demo))
+except NotImplementedError:
+    print("Finish exercises 2-7 to run this demonstration.")
+
+# %% [markdown]
+# **"Backpropagation calculates the gradients, i.e. the minimum value of the cost
+# function."** A gradient is a slope, not a value of the cost. At the start of
+# training the loss is high and the gradient large; after training the gradient
+# has shrunk to nearly zero (the bottom of a valley is flat), but the loss is still
+# above zero — there is noise in the data, and no network gets every point right.
+
+# %%
+def gradient_size(params):
+    loss, grads = two_layer_loss(params, X_moons, y_moons)
+    return loss, np.sqrt(sum(np.sum(g ** 2) for g in grads.values()))
+
+
+if trained:
+    for step in [0, 100, 300]:
+        loss_s, norm_s = gradient_size(snapshots[step])
+        print(f"after {step:>3} steps: loss {loss_s:.3f}, length of the gradient {norm_s:.3f}")
+else:
+    print("Finish exercises 2-7 and train the network above to run this demonstration.")
+
+# %% [markdown]
+# **"To avoid overfitting, create a deeper network, or add more test data."** A deeper
+# network has *more* parameters to memorise the training points with, so on a small
+# data set it overfits at least as much. Test data does not change the network at all:
+# more of it only measures the overfitting more precisely. What helps is more
+# **training** data (or a smaller network, or regularisation). The same two- and
+# three-hidden-layer networks, on 30 and on 300 training points:
+
+# %%
+for label, X_train, y_train, epochs in [("30", X_few, y_few, 800), ("300", X_many, y_many, 400)]:
+    net = train_mlp(X_train, y_train, 16, epochs, layers=2)
+    print(f"2 hidden layers of 16 units, {label:>3} training points: "
+          f"train accuracy {net.evaluate(X_train, y_train)[1]:.2f}, test accuracy {net.evaluate(X_fresh, y_fresh)[1]:.2f}")
+
+# %% [markdown]
+# **"Each layer has bias nodes that are not connected to the layer before."** A
+# *bias node* is a drawing convention: an extra input that always outputs 1, whose
+# outgoing weights are the biases. It has no incoming connections simply because its
+# value never changes. Computationally it is exactly the bias vector `b` of a dense
+# layer — and the gradient of its weights is the sum of `dout` over the samples,
+# exactly `db`:
+
+# %%
+rng = np.random.default_rng(3)
+X_b, W_b, b_b = rng.normal(size=(4, 3)), rng.normal(size=(2, 3)), rng.normal(size=2)
+dout_b = rng.normal(size=(4, 2))
+
+X_with_one = np.hstack([X_b, np.ones((4, 1))])   # the bias node: a constant input 1
+W_with_b = np.hstack([W_b, b_b[:, None]])         # its weights: the biases
+print("same output:", np.allclose(X_with_one @ W_with_b.T, X_b @ W_b.T + b_b))
+
+dW_with_b = dout_b.T @ X_with_one                 # dW for the layer with the bias node
+print("gradient of the bias node's weights:", np.round(dW_with_b[:, -1], 4))
+print("sum of dout over the samples:       ", np.round(dout_b.sum(axis=0), 4))

@@ -1,0 +1,86 @@
+"""Wrong-but-plausible answers for 05_backprop (see __init__.py).
+
+Later exercises use earlier ones: two_layer_loss calls the student's dense_backward,
+tanh_backward and softmax_cross_entropy, so a mistake there also costs the
+two_layer_loss test (and its visible message names the same mistake). train_step is
+tested with a stand-in loss function, so it never depends on the other exercises.
+"""
+
+NEURON_NO_SIGMOID_SLOPE = '''\
+def neuron_backward(x, w, b, t):
+    a = sigmoid(w @ x + b)
+    dz = 2 * (a - t)            # forgot da/dz = a (1 - a)
+    return (a - t) ** 2, dz * x, dz
+'''
+
+DENSE_DW_TRANSPOSED = '''\
+def dense_backward(dout, cache):
+    X, W = cache
+    return dout @ W, X.T @ dout, dout.sum(axis=0)
+'''
+
+TANH_CACHE_AS_INPUT = '''\
+def tanh_backward(dout, cache):
+    return dout * (1 - np.tanh(cache) ** 2)
+'''
+
+RELU_ON_DOUT = '''\
+def relu_backward(dout, cache):
+    return np.maximum(dout, 0)
+'''
+
+SOFTMAX_NAIVE_EXP = '''\
+def softmax_cross_entropy(Z, y):
+    n = Z.shape[0]
+    P = np.exp(Z) / np.exp(Z).sum(axis=1, keepdims=True)
+    loss = -np.log(P[np.arange(n), y]).mean()
+    dZ = P.copy()
+    dZ[np.arange(n), y] -= 1
+    return loss, dZ / n
+'''
+
+SOFTMAX_SUMMED_GRADIENT = '''\
+def softmax_cross_entropy(Z, y):
+    n = Z.shape[0]
+    shifted = Z - Z.max(axis=1, keepdims=True)
+    log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    dZ = np.exp(log_p)
+    dZ[np.arange(n), y] -= 1
+    return -log_p[np.arange(n), y].mean(), dZ      # forgot the 1/N of the average
+'''
+
+TRAIN_STEP_UPHILL = '''\
+def train_step(loss_fn, params, X, y, lr):
+    loss, grads = loss_fn(params, X, y)
+    for key in params:
+        params[key] += lr * grads[key]
+    return loss
+'''
+
+# Right for the two-layer network (the visible test), wrong for any other model.
+TRAIN_STEP_FIXED_KEYS = '''\
+def train_step(loss_fn, params, X, y, lr):
+    loss, grads = loss_fn(params, X, y)
+    for key in ["W1", "b1", "W2", "b2"]:
+        params[key] -= lr * grads[key]
+    return loss
+'''
+
+WRONG = [
+    dict(student="bp_neuron_no_sigmoid_slope", replace={"neuron_backward": NEURON_NO_SIGMOID_SLOPE},
+         fails={"neuron_backward_test"}, visible=r"sigmoid's slope"),
+    dict(student="bp_dense_dW_transposed", replace={"dense_backward": DENSE_DW_TRANSPOSED},
+         fails={"dense_backward_test", "two_layer_loss_test"}, visible=r"did you transpose\?"),
+    dict(student="bp_tanh_cache_as_input", replace={"tanh_backward": TANH_CACHE_AS_INPUT},
+         fails={"tanh_backward_test", "two_layer_loss_test"}, visible=r"tanh"),
+    dict(student="bp_relu_on_dout", replace={"relu_backward": RELU_ON_DOUT},
+         fails={"relu_backward_test"}, visible=r"applied ReLU to dout"),
+    dict(student="bp_softmax_naive_exp", replace={"softmax_cross_entropy": SOFTMAX_NAIVE_EXP},
+         fails={"softmax_cross_entropy_test"}, visible=r"overflow"),
+    dict(student="bp_softmax_summed", replace={"softmax_cross_entropy": SOFTMAX_SUMMED_GRADIENT},
+         fails={"softmax_cross_entropy_test", "two_layer_loss_test"}, visible=r"summed instead of averaged"),
+    dict(student="bp_train_step_uphill", replace={"train_step": TRAIN_STEP_UPHILL},
+         fails={"train_step_test"}, visible=r"sign is flipped"),
+    dict(student="bp_train_step_fixed_keys", replace={"train_step": TRAIN_STEP_FIXED_KEYS},
+         fails={"train_step_test"}, visible=None),
+]
