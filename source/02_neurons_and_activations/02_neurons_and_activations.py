@@ -436,7 +436,8 @@ print("1 - tanh(z)**2         :", np.round(1 - np.tanh(z_demo) ** 2, 6))
 # * `z` is an array of any shape; return an array of the same shape holding the
 #   derivative at every entry;
 # * reuse the function's value as in the table: call your `sigmoid` (or
-#   `np.tanh`) once and build the derivative from the result;
+#   `np.tanh`) once and build the derivative from the result (any other correct
+#   formula is accepted too);
 # * `sigmoid_derivative` must give 0 (not NaN) at $z = \pm 1000$: there the curve
 #   is flat. If it uses your stable `sigmoid`, it does.
 #
