@@ -54,7 +54,8 @@ from nnlearn.widgets import interactive_plot
 
 def not_yet(*names):
     """What a cell prints instead of its result while an exercise is still open."""
-    print(f"Write {' and '.join(names)} above, then run this cell again.")
+    listed = ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else names[0]
+    print(f"Write {listed} above, then run this cell again.")
 
 
 # %% [markdown]
@@ -833,9 +834,11 @@ interactive_plot(draw_approximator, figsize=(7, 4.5),
 # Added up, the bumps form a staircase that follows the function. More bumps
 # make narrower steps, and the staircase hugs the curve more closely. Since each
 # bump is two hidden neurons, this builds a one-hidden-layer network with
-# $2N$ hidden neurons — for *any* continuous function. That is the idea behind
-# the **universal approximation theorem**: one hidden layer is enough to
-# approximate such a function as closely as you like, given enough neurons.
+# $2N$ hidden neurons — for *any* continuous function on a closed range. That is
+# the idea behind the **universal approximation theorem**: one hidden layer is
+# enough to approximate such a function on such a range as closely as you like,
+# given enough neurons. (It says nothing about how to *find* the weights, or how
+# many neurons that takes.)
 #
 # ### Exercise 7: an approximation by N bumps (3 points)
 #
@@ -1107,7 +1110,7 @@ try:
     plt.show()
 except NotImplementedError:
     plt.close(fig)
-    not_yet("linear_fit", "max_error", "bumps_approximation", "forward")
+    not_yet("bumps_approximation", "forward")
 
 # %% [markdown]
 # ## 10. Common misconceptions
@@ -1116,7 +1119,7 @@ except NotImplementedError:
 # training examples."** A lookup table has an answer only for the inputs stored
 # in it. A network is a formula with a fixed set of numbers, and a formula can be
 # evaluated anywhere. The network of section 9 gives an answer at $x = 0.3$,
-# which is not among its examples, and the answer is close to the truth.
+# which is not among its examples, and the answer is not far from the truth.
 
 # %%
 lookup_table = {float(xi): float(yi) for xi, yi in zip(x_fit[:, 0], y_fit[:, 0])}
@@ -1125,9 +1128,9 @@ try:
     print(f"network at x = 0.3:      {predict_network(np.array([[0.3]]))[0, 0]:.3f}")
     print(f"true value at x = 0.3:   {f_wiggle(0.3):.3f}")
     n_numbers = sum(np.size(p) for p in bumps_approximation(from_points(x_fit, y_fit), 40, data_range))
-    print(f"The network stores {n_numbers} numbers (its weights and biases), not its {len(x_fit)} examples.")
+    print(f"The network holds no examples, only {n_numbers} weights and biases, and it answers for every x.")
 except NotImplementedError:
-    not_yet("linear_fit", "max_error", "bumps_approximation", "forward")
+    not_yet("bumps_approximation", "forward")
 
 # %% [markdown]
 # **"A network predicts well for any input."** Only where it has examples around
@@ -1135,12 +1138,13 @@ except NotImplementedError:
 # construction (or its training) happened to leave there:
 
 # %%
+print(f"the examples cover x from {data_range[0]:.2f} to {data_range[1]:.2f}")
 try:
     for x_far in (2.0, 3.0, 4.0, 5.0, 6.0):
-        print(f"x = {x_far}: network {predict_network(np.array([[x_far]]))[0, 0]:6.3f}, "
-              f"true value {f_wiggle(x_far):6.3f}")
+        y_far = np.round(predict_network(np.array([[x_far]]))[0, 0], 3) + 0.0   # no '-0.000'
+        print(f"x = {x_far}: network {y_far:6.3f}, true value {f_wiggle(x_far):6.3f}")
 except NotImplementedError:
-    not_yet("linear_fit", "max_error", "bumps_approximation", "forward")
+    not_yet("bumps_approximation", "forward")
 
 # %% [markdown]
 # **"The output neuron holds a number between 0 and 1, how confident the network

@@ -25,13 +25,6 @@ def bump(x, left, right, height, steepness):
     return height * (sigmoid(steepness * x - left) - sigmoid(steepness * x - right))
 '''
 
-# W1 used as if it were (n_in, n_out): x @ W1 instead of x @ W1.T.
-FORWARD_NO_TRANSPOSE = '''\
-def forward(x, W1, b1, W2, b2):
-    hidden = sigmoid(x @ W1 + b1)
-    return hidden @ W2.T + b2
-'''
-
 # A sigmoid on the output node as well: outputs squashed into (0, 1).
 FORWARD_SIGMOID_OUTPUT = '''\
 def forward(x, W1, b1, W2, b2):
@@ -67,20 +60,6 @@ def bumps_approximation(f, n_bumps, x_range):
     return W1, b1, W2, np.zeros(1)
 '''
 
-# W1 as a row (1, H), the shape x @ W1 would want.
-ROW_W1 = '''\
-def bumps_approximation(f, n_bumps, x_range):
-    low, high = x_range
-    centres = np.linspace(low, high, n_bumps)
-    width = (high - low) / (n_bumps - 1)
-    s = 20 / width
-    heights = f(centres)
-    W1 = np.full((1, 2 * n_bumps), s)
-    b1 = -s * np.concatenate([centres - width / 2, centres + width / 2])
-    W2 = np.concatenate([heights, -heights]).reshape(1, -1)
-    return W1, b1, W2, np.zeros(1)
-'''
-
 WRONG = [
     dict(student="fa_swapped_line", replace={"linear_fit": SWAPPED_LINE},
          fails={"linear_fit_test"}, visible=r"\(intercept, slope\): return \(slope, intercept\)"),
@@ -90,14 +69,10 @@ WRONG = [
          fails={"step_neuron_test"}, visible=r"negative weight"),
     dict(student="fa_unscaled_bump", replace={"bump": UNSCALED_BUMP},
          fails={"bump_test"}, visible=r"steepness \* \(x - edge\)"),
-    dict(student="fa_forward_no_transpose", replace={"forward": FORWARD_NO_TRANSPOSE},
-         fails={"forward_test"}, visible=r"transpose"),
     dict(student="fa_forward_sigmoid_output", replace={"forward": FORWARD_SIGMOID_OUTPUT},
          fails={"forward_test"}, visible=r"sigmoid to the output layer"),
     dict(student="fa_fixed_steepness", replace={"bumps_approximation": FIXED_STEEPNESS},
          fails={"bumps_approximation_test"}, visible=None),
     dict(student="fa_hardcoded_range", replace={"bumps_approximation": HARDCODED_RANGE},
          fails={"bumps_approximation_test"}, visible=None),
-    dict(student="fa_row_w1", replace={"bumps_approximation": ROW_W1},
-         fails={"bumps_approximation_test"}, visible=r"W1 .*did you transpose\?"),
 ]
