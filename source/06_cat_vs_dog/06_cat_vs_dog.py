@@ -1,0 +1,1569 @@
+# ---
+# jupyter:
+#   jupytext:
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 06 · Cat or dog? An image classifier built from your own code
+#
+# Five notebooks gave you every piece of a neural network: neurons and layers (02),
+# a loss (03), gradient descent on mini-batches (04) and backpropagation (05). Here
+# they come together in the classic first project: a network that looks at a
+# picture and says **cat** or **dog**.
+#
+# Along the way you will see that an image is nothing but a block of numbers, why
+# those numbers must be rescaled before a network can learn from them, how a
+# prediction such as "93 % cat" comes about, and how to find out *what* a trained
+# network gets wrong. At the end you will ask it about an image file it has never
+# seen — and read an honest account of what this kind of network can and cannot do
+# on real photographs.
+#
+# **What you will write** (16 points in all):
+#
+# | # | function | points | what it does |
+# |---|---|---|---|
+# | 1 | `preprocess` | 3 | images → standardised rows of numbers, with the *training* statistics |
+# | 2 | `predict_proba` | 3 | the forward pass: any number of ReLU layers, then softmax |
+# | 3 | `train_epoch` | 4 | one epoch of mini-batch gradient descent |
+# | 4 | `confusion_matrix` | 2 | which class is mistaken for which |
+# | 5 | `misclassified` | 2 | the wrong answers, most confident first |
+# | 6 | `predict_file` | 2 | cat or dog, for an image file |
+#
+# The classifier that gets trained is yours: your preprocessing, your forward pass,
+# your training loop. Only what earlier notebooks had you write — the dense layer,
+# backpropagation, the cross-entropy, the train/test split, one-hot labels — comes
+# from the course library `nnlearn`.
+#
+# **How to work through this notebook.** Run the cells from top to bottom. Where
+# you see `# YOUR CODE HERE`, delete the `raise NotImplementedError()` line and write
+# your code. The cell after each exercise tests it and, when something is wrong,
+# says what. The plots further down use your functions; until an exercise is done
+# they show a note instead. The grade also uses hidden tests: other image sizes,
+# other numbers of layers and classes, and — for the training loop — a network
+# trained with your code on pictures you never see.
+
+# %%
+import os
+
+# One BLAS thread: on a small machine the matrix products of this notebook are too
+# small to gain from a second thread, which mostly waits and makes timings erratic.
+# (It only takes effect before NumPy is imported, hence the very first line.)
+os.environ["OPENBLAS_NUM_THREADS"] = "1"
+
+import sys
+import tempfile
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import numpy as np
+from tqdm.auto import tqdm
+
+from nnlearn.images import CLASS_NAMES, load_image, make_cats_and_dogs, save_image
+from nnlearn.plotting import (plot_confusion_matrix, plot_history, plot_image_grid,
+                              plot_network_diagram, plot_weights_as_images)
+from nnlearn.preprocessing import one_hot, train_test_split      # notebook 03
+from nnlearn.widgets import interactive_plot
+
+
+def try_call(func, *args, **kwargs):
+    """func(*args, **kwargs), or None while that exercise is still to be done."""
+    try:
+        return func(*args, **kwargs)
+    except NotImplementedError:
+        return None
+
+
+# %% [markdown]
+# ## 1. An image is an array of numbers
+#
+# The course library draws small cartoon cats and dogs for us, so this notebook
+# needs no download. Each is a colour picture of 32 × 32 pixels. To the computer a
+# colour picture is a three-dimensional array: **row**, **column**, and **colour
+# channel** (red, green, blue). Each entry is a whole number from 0 (none of that
+# colour) to 255 (full brightness), stored as `uint8`, an unsigned 8-bit integer.
+# A stack of pictures adds one more axis in front: the sample.
+
+# %%
+images, labels = make_cats_and_dogs(2000, seed=0)
+print("images:", images.shape, images.dtype)
+print("labels:", labels.shape, labels[:10], "  (0 = cat, 1 = dog)")
+print("cats:", np.sum(labels == 0), " dogs:", np.sum(labels == 1))
+
+first = images[0]
+print(f"\nimage 0 is a {CLASS_NAMES[labels[0]]}, an array of shape {first.shape}")
+print("the pixel in row 16, column 16 has red, green, blue =", first[16, 16])
+print("the top-left 3 x 3 pixels of the red channel:\n", first[:3, :3, 0])
+
+# %% [markdown]
+# The three channels are three grey-level pictures. Drawn as heat maps, each shows
+# how much of its colour every pixel holds; mixed, they make the colour image.
+
+# %%
+fig, axes = plt.subplots(1, 4, figsize=(12, 3))
+axes[0].imshow(first)
+axes[0].set_title(f"image 0: a {CLASS_NAMES[labels[0]]}")
+for ax, channel, cmap in zip(axes[1:], ["red", "green", "blue"], ["Reds", "Greens", "Blues"]):
+    shown = ax.imshow(first[:, :, "rgb".index(channel[0])], cmap=cmap, vmin=0, vmax=255)
+    ax.set_title(f"{channel} channel")
+    fig.colorbar(shown, ax=ax, fraction=0.046)
+for ax in axes:
+    ax.set_xticks([])
+    ax.set_yticks([])
+plt.show()
+
+# %% [markdown]
+# Sixteen of them with their labels. What tells a cat from a dog here is the
+# shape of the ears (pointed on top or floppy at the sides), the muzzle and the
+# nose — not the colour: both classes share the same fur colours and backgrounds.
+
+# %%
+plot_image_grid(images[:16], labels=[CLASS_NAMES[k] for k in labels[:16]], n_cols=8)
+plt.show()
+
+# %% [markdown]
+# As always, part of the data is set aside **before** anything is learned: 1600
+# pictures to train on, 400 to test on (notebook 03's 80/20 split). The test
+# pictures will only be used to measure how well the trained network does on
+# images it has never seen.
+
+# %%
+images_train, images_test, y_train, y_test = train_test_split(images, labels, test_size=0.2, seed=0)
+print("training images:", images_train.shape, " test images:", images_test.shape)
+
+# %% [markdown]
+# ## 2. Preprocessing: from pictures to rows of numbers
+#
+# A dense layer takes one **row** of numbers per sample (`X` of shape
+# `(n_samples, n_features)`), so three steps turn the pictures into such rows:
+#
+# 1. **Flatten.** Each 32 × 32 × 3 picture becomes one row of
+#    32 · 32 · 3 = 3072 numbers: `images.reshape(n_images, -1)`. The network does
+#    not know which numbers were neighbours — for a dense layer every input is
+#    just one more feature.
+# 2. **Scale** to $[0, 1]$ by dividing by 255, after converting to floating
+#    point. `uint8` arithmetic is treacherous: it cannot hold fractions, and it
+#    *wraps around* instead of growing past 255 (see below).
+# 3. **Standardise** every feature, i.e. every pixel position and channel: subtract
+#    its mean and divide by its standard deviation, so that each column of `X` has
+#    mean 0 and standard deviation 1.
+#
+# Why standardise? A neuron's weighted sum $\mathbf w \cdot \mathbf x + b$ over
+# 3072 inputs that are *all positive* (raw pixels) is pushed far to one side for
+# every picture alike. Many ReLU units then see a negative sum for every image,
+# output 0 and get a gradient of 0: they are dead and never recover. Centred
+# inputs of unit size keep the sums near 0, where the activations have a slope, and
+# let one learning rate suit every weight. The last section measures the difference.
+#
+# **The statistics come from the training set only**, and the *same* numbers are
+# then applied to the test set and to every new picture. The mean and standard
+# deviation are learned from data, just like the weights: computing them on the
+# test pictures would let the test set influence the model, and a single new
+# picture has no spread at all to divide by.
+#
+# First, the wrap-around:
+
+# %%
+pixels = np.array([200, 100, 30], dtype=np.uint8)
+print("uint8:  ", pixels, "+", pixels, "=", pixels + pixels, "   (400 became 144, 200 stayed 200)")
+print("uint8:  ", pixels, "- 50 =", pixels - np.uint8(50), "   (30 - 50 wrapped around to 236)")
+as_float = pixels.astype(np.float32)
+print("float32:", as_float, "+", as_float, "=", as_float + as_float)
+
+# %% [markdown]
+# ### Exercise 1: `preprocess` (3 points)
+#
+# Write `preprocess(images, mean=None, std=None)`:
+#
+# * `images` is a `uint8` array of shape `(n, height, width, 3)`; do not change it;
+# * flatten each image into a row and scale it to $[0, 1]$: an array `X` of shape
+#   `(n, height * width * 3)`, floating point (`float32` makes training faster;
+#   `float64` is accepted too);
+# * if `mean` and `std` are `None` (the training set), compute them from `X`: one
+#   mean and one standard deviation **per column** (`axis=0`; `np.std`'s default,
+#   which divides by $n$). A column with the same value in every image has standard
+#   deviation 0 — or, after rounding, a tiny number like 3e-8. Dividing by it would
+#   blow up any other picture that differs there, so wherever the standard
+#   deviation is below `1e-6`, use 1 instead: such a column is only centred;
+# * if `mean` and `std` are given (the test set, a new picture), use them as they
+#   are — do not compute new ones;
+# * return the tuple `(X_standardised, mean, std)`, where `X_standardised` is
+#   `(X - mean) / std`, and `mean` and `std` (shape `(height * width * 3,)`) are the
+#   statistics that were used.
+#
+# Do not use `nnlearn`'s `Standardizer` or `images_to_features`: this is what you
+# are asked to write.
+
+# %% nbgrader={"grade": false, "grade_id": "preprocess", "locked": false, "schema_version": 3, "solution": true}
+def preprocess(images, mean=None, std=None):
+    """Flatten, scale to [0, 1] and standardise images (n, h, w, 3) -> (X (n, h*w*3), mean, std).
+
+    mean, std: None to compute them from these images (the training set), or the
+    training set's statistics to apply to other images.
+    """
+    ### BEGIN SOLUTION
+    X = images.reshape(images.shape[0], -1).astype(np.float32) / np.float32(255)
+    if mean is None:
+        mean = X.mean(axis=0)
+        std = X.std(axis=0)
+        std = np.where(std < 1e-6, np.float32(1), std)
+    return (X - mean) / std, mean, std
+    ### END SOLUTION
+
+
+# %% nbgrader={"grade": true, "grade_id": "preprocess_test", "locked": true, "points": 3, "schema_version": 3, "solution": false}
+from nnlearn.testing import CheckFailed, call, check_array, check_type
+
+UINT8_HINT = ("Hint: the images are uint8, whole numbers 0-255: an in-place `/=` or `-=` cannot store "
+              "fractions in them. Convert first, e.g. X = images.reshape(n, -1).astype(np.float32) / 255.")
+
+
+def call_preprocess(*args):
+    """Call preprocess(*args) and check that it returns three things; explain uint8 crashes."""
+    before = args[0].copy()
+    try:
+        with np.errstate(divide="ignore", invalid="ignore"):   # a division by 0 shows up as NaN below
+            result = call(preprocess, *args)
+    except CheckFailed as err:
+        if "cast" in str(err) or "uint8" in str(err):
+            raise CheckFailed(f"{err}\n{UINT8_HINT}") from None
+        raise
+    if not np.array_equal(args[0], before):
+        raise CheckFailed("preprocess changed the images it was given; compute new arrays instead.")
+    check_type("preprocess(...)", result, tuple)
+    if len(result) != 3:
+        raise CheckFailed(f"preprocess(...) should return three things, (X, mean, std); it returned {len(result)}.")
+    return result
+
+
+# Two training images of 1 x 2 pixels: 6 numbers each. With two samples, every
+# standardised value is +1 or -1, except in a column where both images agree (std 0).
+train_check = np.array([[[[0, 51, 255], [10, 10, 200]]],
+                        [[[255, 153, 255], [30, 10, 100]]]], dtype=np.uint8)   # shape (2, 1, 2, 3)
+X_got, mean_got, std_got = call_preprocess(train_check)
+flat_hint = ("Hint: flatten each image into one row: images.reshape(len(images), -1) gives "
+             "(n, height * width * 3).")
+check_array("mean returned by preprocess(train_check)", mean_got,
+            np.array([127.5, 102, 255, 20, 10, 150]) / 255,
+            mistakes=[(np.array([127.5, 102, 255, 20, 10, 150]),
+                       "your mean is 255 times too large: scale the pixels to [0, 1] (divide by 255) first.")],
+            hint=flat_hint + " One mean per column: axis=0.")
+check_array("std returned by preprocess(train_check)", std_got,
+            np.array([127.5 / 255, 51 / 255, 1.0, 10 / 255, 1.0, 50 / 255]),
+            mistakes=[(np.array([127.5, 51, 0, 10, 0, 50]) / 255,
+                       "columns 2 and 4 hold the same value in both images: their std is 0. Use 1 instead "
+                       "(wherever the std is below 1e-6).")],
+            hint="Hint: one standard deviation per column (axis=0), np.std's default; 1 where it is below 1e-6.")
+check_array("X returned by preprocess(train_check)", X_got,
+            [[-1.0, -1.0, 0.0, -1.0, 0.0, 1.0],
+             [1.0, 1.0, 0.0, 1.0, 0.0, -1.0]], rtol=1e-4, atol=1e-5,
+            hint=flat_hint + " Then (X - mean) / std, with std 1 where it is below 1e-6.")
+
+# Two test images, standardised with the TRAINING statistics (not their own).
+test_check = np.array([[[[255, 102, 255], [20, 10, 150]]],
+                       [[[0, 204, 255], [10, 10, 100]]]], dtype=np.uint8)
+X_got, mean_again, std_again = call_preprocess(test_check, mean_got, std_got)
+check_array("X returned by preprocess(test_check, mean, std)", X_got,
+            [[1.0, 0.0, 0.0, 0.0, 0.0, 0.0],
+             [-1.0, 2.0, 0.0, -1.0, 0.0, -1.0]], rtol=1e-4, atol=1e-5,
+            mistakes=[(np.array([[1.0, -1.0, 0.0, 1.0, 0.0, 1.0], [-1.0, 1.0, 0.0, -1.0, 0.0, -1.0]]),
+                       "you standardised the test images with their own mean and std: use the training "
+                       "set's mean and std that preprocess is given.")])
+check_array("mean returned by preprocess(test_check, mean, std)", mean_again, mean_got,
+            hint="Hint: when mean and std are given, return them unchanged.")
+check_array("std returned by preprocess(test_check, mean, std)", std_again, std_got,
+            hint="Hint: when mean and std are given, return them unchanged.")
+
+### BEGIN HIDDEN TESTS
+def hidden_reference_preprocess(hidden_images, hidden_mean=None, hidden_std=None):
+    hidden_X = hidden_images.reshape(hidden_images.shape[0], -1).astype(np.float64) / 255
+    if hidden_mean is None:
+        hidden_mean = hidden_X.mean(axis=0)
+        hidden_std = hidden_X.std(axis=0)
+        hidden_std[hidden_std < 1e-6] = 1.0
+    return (hidden_X - hidden_mean) / hidden_std, hidden_mean, hidden_std
+
+
+hidden_rng = np.random.default_rng(20260601)
+for hidden_shape in [(5, 4, 4, 3), (3, 8, 6, 3), (1, 2, 2, 3), (12, 16, 16, 3)]:
+    hidden_images = hidden_rng.integers(0, 256, size=hidden_shape, dtype=np.uint8)
+    hidden_images[:, 0, 0, 1] = 77                      # a constant pixel: std 0
+    hidden_expected = hidden_reference_preprocess(hidden_images)
+    hidden_got = call_preprocess(hidden_images)
+    for hidden_k, hidden_what in enumerate(["X", "mean", "std"]):
+        check_array(f"{hidden_what} from preprocess(images of shape {hidden_shape})", hidden_got[hidden_k],
+                    hidden_expected[hidden_k], rtol=1e-4, atol=1e-4)
+    hidden_new = hidden_rng.integers(0, 256, size=(4,) + hidden_shape[1:], dtype=np.uint8)
+    hidden_expected = hidden_reference_preprocess(hidden_new, hidden_expected[1], hidden_expected[2])
+    hidden_got = call_preprocess(hidden_new, hidden_got[1], hidden_got[2])
+    check_array(f"X from preprocess(new images of shape {hidden_new.shape}, mean, std)", hidden_got[0],
+                hidden_expected[0], rtol=1e-4, atol=1e-4)
+
+# Real pictures: the extremes 0 and 255 and the built-in set at 16 x 16.
+hidden_images = make_cats_and_dogs(40, size=16, seed=99)[0]
+hidden_images[0] = 0
+hidden_images[1] = 255
+hidden_expected = hidden_reference_preprocess(hidden_images)
+hidden_got = call_preprocess(hidden_images)
+check_array("X from preprocess(cartoons of 16 x 16 pixels)", hidden_got[0], hidden_expected[0], rtol=1e-4, atol=1e-4)
+hidden_single = hidden_reference_preprocess(hidden_images[5:6], hidden_expected[1], hidden_expected[2])[0]
+check_array("X from preprocess(one image, mean, std)",
+            call_preprocess(hidden_images[5:6], hidden_got[1], hidden_got[2])[0], hidden_single, rtol=1e-4, atol=1e-4)
+### END HIDDEN TESTS
+print("preprocess: all tests in this cell passed.")
+
+# %% [markdown]
+# Now the real data. The statistics come from the 1600 training pictures and are
+# applied, unchanged, to the 400 test pictures.
+
+# %%
+prepared = try_call(preprocess, images_train)
+if prepared is None:
+    X_train = X_test = pixel_mean = pixel_std = None
+    print("Finish Exercise 1 (preprocess) to prepare the data.")
+else:
+    X_train, pixel_mean, pixel_std = prepared
+    X_test = preprocess(images_test, pixel_mean, pixel_std)[0]
+    print("X_train:", X_train.shape, X_train.dtype, " X_test:", X_test.shape)
+    print(f"training columns: largest |mean| {np.abs(X_train.mean(axis=0)).max():.3f}, "
+          f"std between {X_train.std(axis=0).min():.3f} and {X_train.std(axis=0).max():.3f}")
+    print(f"test columns:     largest |mean| {np.abs(X_test.mean(axis=0)).max():.3f} "
+          "(near 0 but not exactly: these are other pictures)")
+
+# %% [markdown]
+# The mean and the standard deviation are themselves pictures, one number per pixel
+# and channel. The average training picture is a blurred head on a grey
+# background: heads sit near the middle, and everything else averages out.
+
+# %%
+if X_train is None:
+    print("Finish Exercise 1 (preprocess) to see the average picture.")
+else:
+    fig, axes = plt.subplots(1, 3, figsize=(9, 3))
+    axes[0].imshow(np.clip(pixel_mean.reshape(32, 32, 3), 0, 1))
+    axes[0].set_title("mean of the training pictures")
+    shown = axes[1].imshow(pixel_std.reshape(32, 32, 3).mean(axis=2), cmap="viridis")
+    axes[1].set_title("standard deviation")
+    fig.colorbar(shown, ax=axes[1], fraction=0.046)
+    standardised = X_train[0].reshape(32, 32, 3)
+    axes[2].imshow((standardised - standardised.min()) / (standardised.max() - standardised.min()))
+    axes[2].set_title("a standardised picture\n(rescaled to show it)")
+    for ax in axes:
+        ax.set_xticks([])
+        ax.set_yticks([])
+    fig.tight_layout()
+    plt.show()
+
+# %% [markdown]
+# ## 3. Labels as one-hot rows, outputs as probabilities
+#
+# The network gets one output neuron per class: neuron 0 for *cat*, neuron 1 for
+# *dog*. Their raw outputs, the **scores**, can be any numbers; a **softmax**
+# (notebook 02) turns each row of scores into probabilities that are positive and
+# add up to 1: the network's answer for a picture is a pair $[p_\text{cat},
+# p_\text{dog}]$.
+#
+# The perfect answer for a cat is $[1, 0]$, for a dog $[0, 1]$: the labels
+# written as **one-hot** rows (notebook 03). The cross-entropy loss compares the
+# two; for a cat it is $-\log p_\text{cat}$: 0 for a certain, correct answer, about
+# 0.29 for "75 % cat", and large for a confident wrong one.
+
+# %%
+print("labels :", y_train[:5])
+print("one-hot:\n", one_hot(y_train[:5], 2))
+for p_cat in [0.5, 0.75, 0.99, 0.01]:
+    print(f"a cat predicted as [{p_cat:.2f}, {1 - p_cat:.2f}] costs a loss of -log({p_cat}) = {-np.log(p_cat):.3f}")
+
+# %% [markdown]
+# ## 4. The classifier
+#
+# The network is a stack of dense layers (notebook 02), with a ReLU after every
+# layer except the last, and a softmax at the end. Its parameters live in one
+# dict, as in notebook 05: `"W1"`, `"b1"` for the first layer, `"W2"`, `"b2"` for
+# the second, and so on, with the course's shapes — `W` is `(n_out, n_in)` and a
+# layer computes `X @ W.T + b`.
+#
+# Our network has 3072 inputs, one hidden layer of 64 ReLU units and 2 outputs:
+# 3072 · 64 + 64 + 64 · 2 + 2 = 196,802 numbers to learn. The weights start random
+# (He initialisation, notebook 02: standard deviation $\sqrt{2 / n_\text{in}}$),
+# the biases at 0, all in `float32`, which halves the memory and speeds up the
+# matrix products.
+
+# %%
+def init_params(sizes, seed=0):
+    """Random starting parameters for a network with layer sizes [n_in, hidden..., n_classes]."""
+    rng = np.random.default_rng(seed)
+    params = {}
+    for k, (n_in, n_out) in enumerate(zip(sizes, sizes[1:]), start=1):
+        params[f"W{k}"] = (rng.standard_normal((n_out, n_in)) * np.sqrt(2.0 / n_in)).astype(np.float32)
+        params[f"b{k}"] = np.zeros(n_out, dtype=np.float32)
+    return params
+
+
+sizes = [3072, 64, 2]
+params = init_params(sizes, seed=0)
+for key, value in params.items():
+    print(f"{key}: shape {value.shape}, dtype {value.dtype}")
+print("parameters in all:", sum(value.size for value in params.values()))
+
+fig, ax = plt.subplots(figsize=(7, 3.5))
+plot_network_diagram(sizes, ax=ax, layer_names=["3072 pixel values", "64 ReLU units", "softmax: cat, dog"])
+ax.set_title("every line is one weight (most of them are left out)")
+plt.show()
+
+# %% [markdown]
+# ### Exercise 2: `predict_proba` (3 points)
+#
+# Write `predict_proba(params, X)`, the forward pass:
+#
+# * `params` holds `"W1"`, `"b1"`, …, `"WL"`, `"bL"` for $L$ layers (so
+#   `L = len(params) // 2`); it must work for **any** $L \ge 1$ — the hidden tests
+#   use one layer (no hidden layer at all) and three;
+# * `X` has shape `(n_samples, n_in)`; layer $k$ computes `A @ W.T + b` of its
+#   input `A`, followed by a ReLU (`np.maximum(…, 0)`) for every layer **except
+#   the last**: the last layer's outputs are the scores;
+# * return the softmax of the scores, row by row: shape `(n_samples, n_classes)`,
+#   every row adding up to 1. Use the stable form from notebook 02 (subtract each
+#   row's maximum before `np.exp`): scores of ±1000 must work;
+# * do not change `params`.
+
+# %% nbgrader={"grade": false, "grade_id": "predict_proba", "locked": false, "schema_version": 3, "solution": true}
+def predict_proba(params, X):
+    """Class probabilities (n_samples, n_classes) of the network params for the rows of X."""
+    ### BEGIN SOLUTION
+    n_layers = len(params) // 2
+    out = X
+    for k in range(1, n_layers + 1):
+        out = out @ params[f"W{k}"].T + params[f"b{k}"]
+        if k < n_layers:
+            out = np.maximum(out, 0)
+    e = np.exp(out - out.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+    ### END SOLUTION
+
+
+# %% nbgrader={"grade": true, "grade_id": "predict_proba_test", "locked": true, "points": 3, "schema_version": 3, "solution": false}
+from nnlearn.testing import CheckFailed, call, check_array, check_shape
+
+# 4 samples with 3 inputs, 4 hidden units, 2 classes. The hidden layer's weighted sums are
+#   [[0.5, -1.5, -0.5, 1.5], [-1.5, 1.5, 1, 1.25], [0.5, -0.5, 1, -2], [1, 0.5, -1, 1.5]],
+# the ReLU zeroes the negative ones, and the scores are
+#   [[3.6, -0.35], [1.6, 2.4], [1.1, 0.65], [3.6, -0.1]].
+X_check = np.array([[1.0, 0.0, -1.0], [0.5, 2.0, 0.0], [-1.0, -1.0, 1.0], [2.0, 1.0, 0.0]])
+params_check = {"W1": np.array([[1.0, -1.0, 0.5], [0.0, 1.0, 1.0], [-1.0, 0.5, 0.0], [0.5, 0.5, -1.0]]),
+                "b1": np.array([0.0, -0.5, 0.5, 0.0]),
+                "W2": np.array([[1.0, -1.0, 0.5, 2.0], [-0.5, 1.0, 1.0, 0.0]]),
+                "b2": np.array([0.1, -0.1])}
+params_before = {k: v.copy() for k, v in params_check.items()}
+P_check = call(predict_proba, params_check, X_check.copy())
+check_shape("predict_proba(params_check, X_check)", P_check, (4, 2))
+check_array("predict_proba(params_check, X_check).sum(axis=1), the total of each row",
+            np.asarray(P_check, dtype=float).sum(axis=1), [1.0, 1.0, 1.0, 1.0],
+            hint="Hint: the last layer gives raw scores; apply the softmax to them, row by row, to turn them "
+                 "into probabilities that add up to 1.")
+check_array("predict_proba(params_check, X_check)", P_check,
+            [[0.9811090380629609, 0.01889096193703904], [0.3100255188723876, 0.6899744811276125],
+             [0.610639233949222, 0.38936076605077796], [0.9758729785823308, 0.0241270214176692]],
+            mistakes=[(np.array([[0.973403006423134, 0.02659699357686585], [0.3100255188723876, 0.6899744811276125],
+                                 [0.610639233949222, 0.38936076605077796], [0.973403006423134, 0.02659699357686585]]),
+                       "you applied a ReLU to the last layer's scores too: the last layer has no ReLU, only "
+                       "the softmax."),
+                      (np.array([[0.99925397116616332, 7.4602883383669764e-04], [4.5217473483287494e-02, 0.95478252651671247],
+                                 [7.2426485361517731e-02, 0.92757351463848225], [0.98522596830672693, 1.4774031693273055e-02]]),
+                       "you left out the ReLU after the hidden layer.")])
+for key in params_check:
+    if not np.array_equal(params_check[key], params_before[key]):
+        raise CheckFailed(f"predict_proba changed params['{key}']: a forward pass must leave the weights alone.")
+
+# Scores of thousands: the softmax must not overflow. (An overflow is an error here.)
+params_big = dict(params_check, W2=1000 * params_check["W2"], b2=1000 * params_check["b2"])
+try:
+    with np.errstate(over="raise", invalid="raise", divide="raise", under="ignore"):
+        P_big = call(predict_proba, params_big, X_check.copy())
+except FloatingPointError as err:
+    raise CheckFailed(f"predict_proba failed for scores of about ±3600 with '{err}': exp overflows. Subtract "
+                      "each row's maximum score before exponentiating (the stable softmax).") from None
+check_array("predict_proba(params_big, X_check), scores of thousands", P_big,
+            [[1.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 0.0]])
+
+### BEGIN HIDDEN TESTS
+from nnlearn.activations import softmax as reference_softmax
+
+
+def hidden_reference_forward(hidden_params, hidden_X):
+    hidden_L = len(hidden_params) // 2
+    hidden_out = hidden_X
+    for hidden_k in range(1, hidden_L + 1):
+        hidden_out = hidden_out @ hidden_params[f"W{hidden_k}"].T + hidden_params[f"b{hidden_k}"]
+        if hidden_k < hidden_L:
+            hidden_out = np.maximum(hidden_out, 0)
+    return reference_softmax(hidden_out)
+
+
+hidden_rng = np.random.default_rng(20260602)
+for hidden_sizes, hidden_n in [([5, 3], 4), ([2, 7, 3], 6), ([6, 4, 5, 2], 5), ([3, 8, 8, 8, 4], 3),
+                               ([10, 1, 2], 2), ([4, 3, 5], 1)]:
+    hidden_params = {}
+    for hidden_k, (hidden_in, hidden_out) in enumerate(zip(hidden_sizes, hidden_sizes[1:]), start=1):
+        hidden_params[f"W{hidden_k}"] = hidden_rng.normal(size=(hidden_out, hidden_in))
+        hidden_params[f"b{hidden_k}"] = hidden_rng.normal(size=hidden_out)
+    hidden_X = hidden_rng.normal(size=(hidden_n, hidden_sizes[0]))
+    check_array(f"predict_proba(params, X) for layer sizes {hidden_sizes} and {hidden_n} samples",
+                call(predict_proba, hidden_params, hidden_X.copy()), hidden_reference_forward(hidden_params, hidden_X))
+    hidden_params32 = {k: v.astype(np.float32) for k, v in hidden_params.items()}
+    check_array(f"predict_proba(params, X) in float32 for layer sizes {hidden_sizes}",
+                call(predict_proba, hidden_params32, hidden_X.astype(np.float32)),
+                hidden_reference_forward(hidden_params, hidden_X), rtol=1e-4, atol=1e-5)
+# extreme scores with three classes and a single layer
+hidden_params = {"W1": np.array([[800.0, 0.0], [0.0, 800.0], [-800.0, -800.0]]), "b1": np.array([0.0, 0.0, 5.0])}
+hidden_X = np.array([[1.0, 0.0], [0.0, 1.0], [-1.0, -1.0], [2.0, 2.0], [0.0, 0.0]])
+try:
+    with np.errstate(over="raise", invalid="raise", divide="raise", under="ignore"):
+        hidden_P = call(predict_proba, hidden_params, hidden_X)
+except FloatingPointError as err:
+    raise CheckFailed(f"predict_proba overflowed for extreme scores with '{err}'.") from None
+check_array("predict_proba(params, X) for extreme scores", hidden_P, hidden_reference_forward(hidden_params, hidden_X))
+### END HIDDEN TESTS
+print("predict_proba: all tests in this cell passed.")
+
+# %% [markdown]
+# Before training, the weights are random, and so are the answers: the untrained
+# network has an opinion about every picture, but it has nothing to do with cats
+# and dogs.
+
+# %%
+P_untrained = None if X_test is None else try_call(predict_proba, params, X_test[:6])
+if P_untrained is None:
+    print("Finish Exercises 1 and 2 to see the untrained network's answers.")
+else:
+    for k in range(6):
+        print(f"test picture {k} is a {CLASS_NAMES[y_test[k]]}:  [p_cat, p_dog] = {np.round(P_untrained[k], 3)}")
+    accuracy_untrained = np.mean(predict_proba(params, X_test).argmax(axis=1) == y_test)
+    print(f"accuracy on the test set: {accuracy_untrained:.1%}  (guessing gives 50 %)")
+
+# %% [markdown]
+# ## 5. Training
+#
+# Training repeats one step thousands of times: take a **mini-batch** of pictures,
+# run them forward, measure the loss, compute its gradient for every weight by
+# backpropagation, and move every weight a little against its gradient:
+#
+# $$\theta \leftarrow \theta - \eta \, \frac{\partial L}{\partial \theta}.$$
+#
+# One pass over all the training pictures, in a fresh random order, is an
+# **epoch** (notebook 04). With 1600 pictures in mini-batches of 32, an epoch makes
+# 50 updates — the weights change after **every** mini-batch, not once per epoch.
+#
+# The gradients come from `loss_and_gradients` below. It is notebook 05's
+# backpropagation, extended to any number of layers, and built from the library's
+# `dense_forward`, `dense_backward` and `softmax_cross_entropy_loss` (which you wrote
+# in notebooks 02 and 05).
+
+# %%
+from nnlearn.layers import dense_backward, dense_forward          # notebooks 02 and 05
+from nnlearn.losses import categorical_cross_entropy, softmax_cross_entropy_loss  # notebooks 03 and 05
+
+
+def loss_and_gradients(params, X, y):
+    """Mean cross-entropy of the network on (X, y), and its gradient for every parameter.
+
+    params: {"W1", "b1", ..., "WL", "bL"}, a ReLU after every layer but the last;
+    X: (n, n_in); y: (n,) integer labels. Returns (loss, grads), grads a dict with the
+    keys and shapes of params. The parameters are not changed.
+    """
+    n_layers = len(params) // 2
+    caches, out = [], X
+    for k in range(1, n_layers + 1):                     # forward, keeping what backward needs
+        Z, cache = dense_forward(out, params[f"W{k}"], params[f"b{k}"])
+        caches.append((cache, Z))
+        out = np.maximum(Z, 0) if k < n_layers else Z
+    loss, d_out = softmax_cross_entropy_loss(out, y)     # d_out = (softmax(scores) - one_hot(y)) / n
+    grads = {}
+    for k in range(n_layers, 0, -1):                     # backward, last layer first
+        cache, Z = caches[k - 1]
+        if k < n_layers:
+            d_out = d_out * (Z > 0)                      # through the ReLU
+        d_out, grads[f"W{k}"], grads[f"b{k}"] = dense_backward(d_out, cache)
+    return loss, grads
+
+
+loss_0, grads_0 = loss_and_gradients(params, np.zeros((3, 3072), np.float32), np.array([0, 1, 0]))
+print("loss of the untrained network on three blank pictures:", round(loss_0, 3))
+print("gradient shapes:", {key: g.shape for key, g in grads_0.items()})
+
+# %% [markdown]
+# ### Exercise 3: `train_epoch` (4 points)
+#
+# Write `train_epoch(params, X, y, lr, batch_size, rng, loss_fn=loss_and_gradients)`,
+# one epoch of mini-batch gradient descent:
+#
+# * shuffle: `order = rng.permutation(n_samples)` with the random generator `rng`
+#   you are given (a new order each epoch, because `rng` moves on);
+# * cut `order` into consecutive mini-batches of `batch_size` indices; the last one
+#   holds what is left and may be smaller (notebook 04). Every sample is used
+#   exactly once;
+# * for each mini-batch `idx`: `loss, grads = loss_fn(params, X[idx], y[idx])`, then
+#   **right away** move every parameter in the dict (whatever its keys: the tests use
+#   other layer counts) by `-lr * grads[key]`. `params[key] -= ...` changes the array
+#   in place, `params[key] = ...` replaces it in the dict: both are fine. Do not
+#   change `X` or `y`;
+# * return the epoch's mean loss over its samples: each mini-batch's loss weighted by
+#   its number of samples, divided by `n_samples` (the last, smaller batch counts less).
+#
+# Call `loss_fn`, not `loss_and_gradients` directly: the tests hand in a stand-in that
+# records what your loop does.
+
+# %% nbgrader={"grade": false, "grade_id": "train_epoch", "locked": false, "schema_version": 3, "solution": true}
+def train_epoch(params, X, y, lr, batch_size, rng, loss_fn=loss_and_gradients):
+    """One epoch of mini-batch gradient descent on params (updated in place); returns the mean loss."""
+    ### BEGIN SOLUTION
+    n_samples = X.shape[0]
+    order = rng.permutation(n_samples)
+    total = 0.0
+    for start in range(0, n_samples, batch_size):
+        idx = order[start:start + batch_size]
+        loss, grads = loss_fn(params, X[idx], y[idx])
+        for key in params:
+            params[key] -= lr * grads[key]
+        total += loss * len(idx)
+    return total / n_samples
+    ### END SOLUTION
+
+
+# %% nbgrader={"grade": true, "grade_id": "train_epoch_test", "locked": true, "points": 4, "schema_version": 3, "solution": false}
+from nnlearn.testing import CheckFailed, call, check_array, check_scalar
+
+
+def check_train_epoch(n, batch_size, lr, seed, shapes):
+    """Run train_epoch with a stand-in loss_fn that records every call; check what the loop did.
+
+    The stand-in's "loss" for a batch is the mean of its sample numbers, and it returns
+    random gradients, so the right final parameters and the right return value are known.
+    Returns the sample numbers of every batch, in order.
+    """
+    name = f"train_epoch(params, X, y, lr={lr}, batch_size={batch_size}, rng) on {n} samples"
+    data_rng = np.random.default_rng(seed + 1000)
+    X = np.column_stack([np.arange(n, dtype=float), data_rng.normal(size=(n, 2))])  # column 0: the sample's number
+    y = (np.arange(n) * 7 + 3) % 5                                                   # each sample's own label
+    params = {key: data_rng.normal(size=shape) for key, shape in shapes.items()}
+    start = {key: value.copy() for key, value in params.items()}
+    X_given, y_given = X.copy(), y.copy()
+    batches, seen_params, handed_out, labels_ok = [], [], [], []
+
+    def stand_in_loss(p, X_batch, y_batch):
+        ids = np.rint(np.asarray(X_batch, dtype=float)[:, 0]).astype(int)
+        batches.append(ids)
+        seen_params.append({key: np.array(value, dtype=float) for key, value in p.items()})
+        labels_ok.append(np.array_equal(np.asarray(y_batch), y_given[np.clip(ids, 0, n - 1)]))
+        grads = {key: data_rng.normal(size=np.shape(value)) for key, value in p.items()}
+        handed_out.append(grads)
+        return float(ids.mean()), {key: g.copy() for key, g in grads.items()}
+
+    result = call(train_epoch, params, X, y, lr, batch_size, np.random.default_rng(seed), loss_fn=stand_in_loss)
+    if not batches:
+        raise CheckFailed(f"{name} never called loss_fn. Compute each mini-batch's gradients with "
+                          "loss, grads = loss_fn(params, X[idx], y[idx]), using the loss_fn it is given.")
+    if not (np.array_equal(X, X_given) and np.array_equal(y, y_given)):
+        raise CheckFailed(f"{name} changed X or y (shuffled them in place?). Leave the data alone: shuffle "
+                          "the indices, order = rng.permutation(n_samples), and pick rows with X[idx], y[idx].")
+    used = np.concatenate(batches)
+    counts = np.bincount(used[(used >= 0) & (used < n)], minlength=n)
+    expected_sizes = [batch_size] * (n // batch_size) + ([n % batch_size] if n % batch_size else [])
+    sizes = [len(b) for b in batches]
+    if len(batches) == 1 and n > batch_size:
+        raise CheckFailed(f"{name} computed the gradient once, on all {n} samples: that is one update per "
+                          f"epoch. Cut the shuffled samples into mini-batches of {batch_size} and update after "
+                          f"every mini-batch: {len(expected_sizes)} updates here.")
+    if (counts > 1).any():
+        raise CheckFailed(f"{name} used sample {int(np.argmax(counts))} {counts.max()} times in one epoch; "
+                          "every sample must be used exactly once: cut one permutation into pieces.")
+    if (counts == 0).any():
+        raise CheckFailed(f"{name} never used {np.sum(counts == 0)} of the {n} samples (e.g. sample "
+                          f"{int(np.argmin(counts))}); batch sizes were {sizes}, expected {expected_sizes}. "
+                          "Did you drop the last, smaller batch?")
+    if sizes != expected_sizes:
+        raise CheckFailed(f"{name} made batches of sizes {sizes}, expected {expected_sizes}.")
+    if not all(labels_ok):
+        raise CheckFailed(f"{name}: the labels y[idx] handed to loss_fn do not belong to the images X[idx]. "
+                          "Pick the rows of X and of y with the same indices (do not shuffle X and y separately).")
+    if n >= 8 and np.array_equal(used, np.arange(n)):
+        raise CheckFailed(f"{name} used the samples in their stored order 0, 1, 2, ...: shuffle them first "
+                          "with order = rng.permutation(n_samples), a new order every epoch.")
+    so_far = {key: start[key].copy() for key in start}
+    for t, (seen, grads) in enumerate(zip(seen_params, handed_out)):
+        if set(seen) != set(start):
+            raise CheckFailed(f"{name}: params has the keys {sorted(seen)} at mini-batch {t + 1}, "
+                              f"but started with {sorted(start)}.")
+        if not all(np.allclose(seen[key], so_far[key], rtol=1e-6, atol=1e-9) for key in start):
+            if all(np.allclose(seen[key], start[key]) for key in start):
+                raise CheckFailed(f"{name}: when loss_fn was called for mini-batch {t + 1}, the parameters had "
+                                  "not changed since the start of the epoch. Update them right after every "
+                                  "mini-batch, before computing the next one's gradients — not once at the end.")
+            flipped = {key: start[key] + (so_far[key] - start[key]) * -1 for key in start}
+            if all(np.allclose(seen[key], flipped[key]) for key in start):
+                raise CheckFailed(f"{name}: the parameters moved *with* the gradient (uphill). Step against it: "
+                                  "params[key] -= lr * grads[key].")
+            raise CheckFailed(f"{name}: at mini-batch {t + 1} the parameters are not what {t} steps of "
+                              "params[key] -= lr * grads[key] give.")
+        for key in start:
+            so_far[key] = so_far[key] - lr * grads[key]
+    for key in sorted(start):
+        check_array(f"params['{key}'] after {name}", params[key], so_far[key],
+                    mistakes=[(start[key], f"params['{key}'] was not updated at all.")],
+                    hint="Hint: after each mini-batch, every parameter moves by -lr * its gradient.")
+    batch_losses = [b.mean() for b in batches]
+    check_scalar(f"the mean loss returned by {name}", result, (n - 1) / 2,
+                 mistakes=[(np.mean(batch_losses), "you averaged the mini-batch losses without weighting them: "
+                                                   "the last batch is smaller, so weight each loss by its size."),
+                           (np.sum(batch_losses), "you summed the mini-batch losses: return their mean over "
+                                                  "the samples."),
+                           (batch_losses[-1], "you returned only the last mini-batch's loss.")],
+                 hint="Hint: return (sum of loss * batch size) / n_samples.")
+    return batches
+
+
+two_layers = {"W1": (4, 3), "b1": (4,), "W2": (2, 4), "b2": (2,)}
+order_a = check_train_epoch(10, 4, 0.1, seed=0, shapes=two_layers)       # batches of 4, 4, 2
+order_b = check_train_epoch(10, 4, 0.1, seed=0, shapes=two_layers)
+if not all(np.array_equal(a, b) for a, b in zip(order_a, order_b)):
+    raise CheckFailed("train_epoch gave two different orders for two generators made with the same seed: "
+                      "shuffle with the rng you are given, rng.permutation(n_samples), not np.random.")
+check_train_epoch(12, 3, 0.5, seed=1, shapes=two_layers)               # batches that fit exactly
+
+### BEGIN HIDDEN TESTS
+three_layers = {"W1": (5, 3), "b1": (5,), "W2": (4, 5), "b2": (4,), "W3": (3, 4), "b3": (3,)}
+for hidden_n, hidden_bs, hidden_lr, hidden_seed, hidden_shapes in [
+        (9, 2, 0.05, 2, three_layers), (7, 1, 0.2, 3, two_layers), (5, 8, 1.0, 4, two_layers),
+        (1, 3, 0.1, 5, two_layers), (33, 10, 0.01, 6, three_layers),
+        (6, 6, 0.3, 7, {"W1": (2, 3), "b1": (2,)})]:
+    check_train_epoch(hidden_n, hidden_bs, hidden_lr, hidden_seed, hidden_shapes)
+
+# The graded classifier: your training loop trains a network on pictures you have never
+# seen (16 x 16 cartoons from another seed) and must classify held-out ones well.
+# Measured for a correct loop over 40 seeds: test accuracy 0.85-0.93 (mean 0.89).
+from nnlearn.layers import dense_backward as hidden_dense_backward
+from nnlearn.layers import dense_forward as hidden_dense_forward
+from nnlearn.losses import softmax_cross_entropy_loss as hidden_softmax_cross_entropy
+
+
+def hidden_loss_and_gradients(hidden_p, hidden_Xb, hidden_yb):
+    hidden_Z1, hidden_c1 = hidden_dense_forward(hidden_Xb, hidden_p["W1"], hidden_p["b1"])
+    hidden_H = np.maximum(hidden_Z1, 0)
+    hidden_S, hidden_c2 = hidden_dense_forward(hidden_H, hidden_p["W2"], hidden_p["b2"])
+    hidden_loss, hidden_dS = hidden_softmax_cross_entropy(hidden_S, hidden_yb)
+    hidden_dH, hidden_dW2, hidden_db2 = hidden_dense_backward(hidden_dS, hidden_c2)
+    _, hidden_dW1, hidden_db1 = hidden_dense_backward(hidden_dH * (hidden_Z1 > 0), hidden_c1)
+    return hidden_loss, {"W1": hidden_dW1, "b1": hidden_db1, "W2": hidden_dW2, "b2": hidden_db2}
+
+
+hidden_images, hidden_labels = make_cats_and_dogs(2000, size=16, seed=4242)
+hidden_X = hidden_images.reshape(2000, -1).astype(np.float32) / 255
+hidden_mean, hidden_std = hidden_X[:1500].mean(axis=0), hidden_X[:1500].std(axis=0)
+hidden_X = (hidden_X - hidden_mean) / hidden_std
+hidden_rng = np.random.default_rng(4243)
+hidden_params = {"W1": (hidden_rng.standard_normal((32, 768)) * np.sqrt(2 / 768)).astype(np.float32),
+                 "b1": np.zeros(32, np.float32),
+                 "W2": (hidden_rng.standard_normal((2, 32)) * np.sqrt(2 / 32)).astype(np.float32),
+                 "b2": np.zeros(2, np.float32)}
+hidden_epoch_losses = []
+for hidden_epoch in range(8):
+    hidden_epoch_losses.append(call(train_epoch, hidden_params, hidden_X[:1500], hidden_labels[:1500], 0.03, 32,
+                                    hidden_rng, loss_fn=hidden_loss_and_gradients))
+hidden_scores = (np.maximum(hidden_X[1500:] @ hidden_params["W1"].T + hidden_params["b1"], 0)
+                 @ hidden_params["W2"].T + hidden_params["b2"])
+hidden_accuracy = float(np.mean(hidden_scores.argmax(axis=1) == hidden_labels[1500:]))
+if not hidden_accuracy >= 0.75:
+    raise CheckFailed(f"A network trained with your train_epoch for 8 epochs reaches only {hidden_accuracy:.1%} "
+                      "test accuracy on new pictures (a correct loop reaches about 89 %).")
+if not hidden_epoch_losses[-1] < hidden_epoch_losses[0]:
+    raise CheckFailed(f"The mean loss returned by train_epoch did not fall during training: {hidden_epoch_losses}")
+### END HIDDEN TESTS
+print("train_epoch: all tests in this cell passed.")
+
+# %% [markdown]
+# ### Training the cat-and-dog network
+#
+# `fit` below runs your `train_epoch` for a number of epochs. After every epoch it
+# measures the loss and the accuracy on the training set and on the test set with
+# your `predict_proba`, and it keeps the test set's probabilities and a copy of the
+# parameters, so that we can look back at any epoch. The progress bar comes from
+# `tqdm`; it is drawn on standard output (`file=sys.stdout`).
+
+# %%
+def fit(params, X, y, X_val, y_val, epochs, lr, batch_size=32, seed=0, progress=True):
+    """Train params in place with train_epoch; return (history, probabilities per epoch, snapshots).
+
+    history: per-epoch loss and accuracy on (X, y) and on (X_val, y_val) ("val_...").
+    probabilities per epoch: array (epochs + 1, n_val, n_classes), row 0 before training.
+    snapshots: copies of params before training and after every epoch.
+    """
+    rng = np.random.default_rng(seed)
+    history = {"loss": [], "accuracy": [], "val_loss": [], "val_accuracy": []}
+    val_probabilities = [predict_proba(params, X_val)]
+    snapshots = [{key: value.copy() for key, value in params.items()}]
+    for _ in tqdm(range(epochs), desc="training", unit="epoch", file=sys.stdout, disable=not progress):
+        train_epoch(params, X, y, lr, batch_size, rng)
+        for prefix, (X_eval, y_eval) in [("", (X, y)), ("val_", (X_val, y_val))]:
+            P = predict_proba(params, X_eval)
+            history[prefix + "loss"].append(categorical_cross_entropy(P, y_eval))
+            history[prefix + "accuracy"].append(float(np.mean(P.argmax(axis=1) == y_eval)))
+        val_probabilities.append(P)
+        snapshots.append({key: value.copy() for key, value in params.items()})
+    return history, np.array(val_probabilities), snapshots
+
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+n_epochs, learning_rate = 20, 0.03
+params = init_params(sizes, seed=0)
+trained = False
+if X_train is None:
+    print("Finish Exercise 1 (preprocess) to train the network.")
+else:
+    try:
+        history, test_probabilities, snapshots = fit(params, X_train, y_train, X_test, y_test,
+                                                     epochs=n_epochs, lr=learning_rate)
+        trained = True
+    except NotImplementedError:
+        print("Finish Exercises 2 (predict_proba) and 3 (train_epoch) to train the network.")
+
+# %%
+if trained:
+    print(f"after {n_epochs} epochs: training accuracy {history['accuracy'][-1]:.1%}, "
+          f"test accuracy {history['val_accuracy'][-1]:.1%}")
+    axes = plot_history(history)
+    axes[0].figure.suptitle("training (solid) and test set (dashed, labelled 'validation')")
+    plt.show()
+else:
+    print("Train the network above to see its learning curves.")
+
+# %% [markdown]
+# Both losses fall quickly at first, then the training loss keeps falling while
+# the test loss levels off: the network starts to learn the 1600 training pictures
+# by heart (training accuracy reaches 100 %), which no longer helps on new ones.
+# The occasional jump is a step that overshot — every mini-batch gives a slightly
+# different, noisy gradient. Still, about 19 in 20 test pictures end up classified
+# correctly, clearly more than a linear model without a hidden layer manages
+# (section 9): the hidden layer can combine pixels into "fur here *and* background
+# there", which is what an ear shape is.
+#
+# ### One cat, epoch by epoch
+#
+# Here is the first cat of the test set and the network's answer for it after
+# every epoch. Before training it is a coin toss; then $p_\text{cat}$ climbs towards
+# 1 and $p_\text{dog}$ falls towards 0: the answer moves towards the one-hot row
+# $[1, 0]$.
+
+# %%
+cat_index = int(np.flatnonzero(y_test == 0)[0])
+if trained:
+    cat_path = test_probabilities[:, cat_index]            # (epochs + 1, 2)
+    for epoch in [0, 1, 2, 5, 10, n_epochs]:
+        print(f"after {epoch:>2} epochs: [p_cat, p_dog] = {np.round(cat_path[epoch], 3)}")
+    fig, axes = plt.subplots(1, 2, figsize=(9, 3), gridspec_kw={"width_ratios": [1, 3]})
+    axes[0].imshow(images_test[cat_index])
+    axes[0].set_title(f"test picture {cat_index}: a cat")
+    axes[0].axis("off")
+    axes[1].plot(cat_path[:, 0], "o-", color="tab:orange", label="$p_{cat}$")
+    axes[1].plot(cat_path[:, 1], "s-", color="tab:blue", label="$p_{dog}$")
+    axes[1].set_xlabel("epoch")
+    axes[1].set_ylabel("probability")
+    axes[1].set_ylim(-0.05, 1.05)
+    axes[1].legend()
+    axes[1].set_title("the answer moves towards [1, 0]")
+    fig.tight_layout()
+    plt.show()
+else:
+    print("Train the network above to follow one cat through the epochs.")
+
+# %% [markdown]
+# Explore any test picture at any epoch. The bars are computed by your
+# `predict_proba` with the parameters saved after that epoch. Look for pictures the
+# network hesitates over, and for some it gets wrong with great confidence.
+
+# %%
+def draw_prediction(ax, epoch=n_epochs, picture=cat_index):
+    """The network's [p_cat, p_dog] for one test picture, with the parameters after `epoch` epochs."""
+    if not trained:
+        ax.text(0.5, 0.5, "Finish Exercises 1-3 and train the network\nto see its answers here.",
+                ha="center", va="center", transform=ax.transAxes)
+        return
+    try:
+        p = np.asarray(predict_proba(snapshots[epoch], X_test[picture:picture + 1]), dtype=float)[0]
+    except NotImplementedError:
+        ax.text(0.5, 0.5, "Finish Exercise 2 (predict_proba).", ha="center", va="center", transform=ax.transAxes)
+        return
+    ax.imshow(images_test[picture], extent=(-2.3, -0.7, 0.1, 0.9), aspect="auto")
+    bars = ax.bar([0, 1], p, color=["tab:orange", "tab:blue"], width=0.6)
+    ax.bar_label(bars, labels=[f"{v:.3f}" for v in p])
+    ax.set_xticks([0, 1], ["$p_{cat}$", "$p_{dog}$"])
+    ax.set_xlim(-2.5, 1.6)
+    ax.set_ylim(0, 1.12)
+    verdict = "right" if p.argmax() == y_test[picture] else "WRONG"
+    ax.set_title(f"test picture {picture}, a {CLASS_NAMES[y_test[picture]]}: after {epoch} epochs "
+                 f"the network says {CLASS_NAMES[p.argmax()]} ({verdict})")
+
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+interactive_plot(draw_prediction, figsize=(7, 3.2),
+                 epoch=(0, n_epochs, 1, n_epochs), picture=(0, len(y_test) - 1, 1, cat_index))
+
+# %% [markdown]
+# ## 6. What does the network get wrong?
+#
+# The accuracy is one number. A **confusion matrix** breaks it down: entry
+# $(i, j)$ counts the test pictures of true class $i$ that were predicted as class
+# $j$. **Rows are the truth, columns the prediction.** The diagonal holds the right
+# answers; off the diagonal, $(0, 1)$ counts cats called dogs and $(1, 0)$ dogs
+# called cats. Each row adds up to the number of pictures of that class.
+#
+# ### Exercise 4: `confusion_matrix` (2 points)
+#
+# Write `confusion_matrix(y_true, y_pred, n_classes)`:
+#
+# * `y_true` and `y_pred` are integer label arrays of the same length (`y_pred`
+#   holds predicted labels, e.g. `P.argmax(axis=1)`);
+# * return an integer array of shape `(n_classes, n_classes)` whose entry `[i, j]`
+#   counts the samples with `y_true == i` and `y_pred == j`. It must work for any
+#   number of classes, also when a class never occurs (its row or column is 0).
+#
+# (Not `nnlearn.metrics.confusion_matrix`: writing it is the exercise.)
+
+# %% nbgrader={"grade": false, "grade_id": "confusion_matrix", "locked": false, "schema_version": 3, "solution": true}
+def confusion_matrix(y_true, y_pred, n_classes):
+    """Counts (n_classes, n_classes): entry [i, j] = number of samples of class i predicted as j."""
+    ### BEGIN SOLUTION
+    cm = np.zeros((n_classes, n_classes), dtype=int)
+    np.add.at(cm, (y_true, y_pred), 1)
+    return cm
+    ### END SOLUTION
+
+
+# %% nbgrader={"grade": true, "grade_id": "confusion_matrix_test", "locked": true, "points": 2, "schema_version": 3, "solution": false}
+from nnlearn.testing import call, check_array
+
+# Three cats (two right, one called a dog), three dogs (all right).
+check_array("confusion_matrix([0, 0, 0, 1, 1, 1], [0, 0, 1, 1, 1, 1], 2)",
+            call(confusion_matrix, np.array([0, 0, 0, 1, 1, 1]), np.array([0, 0, 1, 1, 1, 1]), 2),
+            [[2, 1], [0, 3]], hint="Hint: rows are the true class, columns the predicted class.")
+check_array("confusion_matrix([1, 1, 1, 1, 0], [0, 0, 1, 1, 0], 2)",
+            call(confusion_matrix, np.array([1, 1, 1, 1, 0]), np.array([0, 0, 1, 1, 0]), 2),
+            [[1, 0], [2, 2]], hint="Hint: rows are the true class, columns the predicted class.")
+
+### BEGIN HIDDEN TESTS
+from nnlearn.metrics import confusion_matrix as reference_confusion_matrix
+
+hidden_rng = np.random.default_rng(20260604)
+for hidden_k, hidden_n in [(3, 20), (5, 40), (2, 1), (4, 7), (10, 100)]:
+    hidden_true = hidden_rng.integers(0, hidden_k, size=hidden_n)
+    hidden_pred = hidden_rng.integers(0, hidden_k, size=hidden_n)
+    check_array(f"confusion_matrix(y_true, y_pred, {hidden_k}) for {hidden_n} samples",
+                call(confusion_matrix, hidden_true.copy(), hidden_pred.copy(), hidden_k),
+                reference_confusion_matrix(hidden_true, hidden_pred, n_classes=hidden_k))
+# classes that never occur, and a class only ever predicted
+check_array("confusion_matrix([0, 0, 2], [0, 2, 2], 4)",
+            call(confusion_matrix, np.array([0, 0, 2]), np.array([0, 2, 2]), 4),
+            [[1, 0, 1, 0], [0, 0, 0, 0], [0, 0, 1, 0], [0, 0, 0, 0]])
+check_array("confusion_matrix([1, 1], [0, 0], 3)", call(confusion_matrix, np.array([1, 1]), np.array([0, 0]), 3),
+            [[0, 0, 0], [2, 0, 0], [0, 0, 0]])
+### END HIDDEN TESTS
+print("confusion_matrix: all tests in this cell passed.")
+
+# %%
+cm = None
+if trained:
+    predicted = test_probabilities[-1].argmax(axis=1)
+    cm = try_call(confusion_matrix, y_test, predicted, 2)
+if cm is None:
+    print("Finish Exercises 1-4 and train the network to see its confusion matrix.")
+else:
+    fig, ax = plt.subplots(figsize=(3.8, 3.4))
+    plot_confusion_matrix(cm, class_names=CLASS_NAMES, ax=ax)
+    plt.show()
+    print(f"cats called dogs: {cm[0, 1]} of {cm[0].sum()};  dogs called cats: {cm[1, 0]} of {cm[1].sum()};  "
+          f"accuracy = trace / total = {np.trace(cm) / cm.sum():.1%}")
+
+# %% [markdown]
+# ### Exercise 5: `misclassified` (2 points)
+#
+# To *see* the mistakes, we need to find them. Write `misclassified(proba, y)`:
+#
+# * `proba` has shape `(n_samples, n_classes)` (rows of probabilities), `y` holds
+#   the true labels;
+# * the predicted class of a sample is the column with the largest probability;
+# * return the **indices** of the samples whose predicted class is wrong, as an
+#   integer array, ordered from the **most confident** mistake (largest probability
+#   of the predicted class) to the least confident one. No mistakes: an empty array.
+
+# %% nbgrader={"grade": false, "grade_id": "misclassified", "locked": false, "schema_version": 3, "solution": true}
+def misclassified(proba, y):
+    """Indices of the wrongly predicted samples, the most confident mistake first."""
+    ### BEGIN SOLUTION
+    predicted = proba.argmax(axis=1)
+    wrong = np.flatnonzero(predicted != y)
+    confidence = proba[wrong, predicted[wrong]]
+    return wrong[np.argsort(-confidence, kind="stable")]
+    ### END SOLUTION
+
+
+# %% nbgrader={"grade": true, "grade_id": "misclassified_test", "locked": true, "points": 2, "schema_version": 3, "solution": false}
+from nnlearn.testing import call, check_array
+
+# Predictions cat, dog, cat, dog, dog, cat; wrong for samples 1 (dog 0.8), 2 (cat 0.6),
+# 4 (dog 0.55) and 5 (cat 0.99).
+proba_check = np.array([[0.9, 0.1], [0.2, 0.8], [0.6, 0.4], [0.3, 0.7], [0.45, 0.55], [0.99, 0.01]])
+y_check = np.array([0, 0, 1, 1, 0, 1])
+check_array("misclassified(proba_check, y_check)", call(misclassified, proba_check.copy(), y_check.copy()),
+            [5, 1, 2, 4],
+            mistakes=[([4, 2, 1, 5], "the most confident mistake comes first: sort by the predicted class's "
+                                     "probability from large to small (you sorted from small to large)."),
+                      ([1, 2, 4, 5], "these are the right samples, but the most confident mistake comes first: "
+                                     "sort them by the predicted class's probability, large to small.")],
+            hint="Hint: return the indices of the mistakes (np.flatnonzero(predicted != y)), not a True/False "
+                 "mask, ordered from the most confident mistake to the least confident one.")
+check_array("misclassified(proba_check[:1], y_check[:1]), no mistakes",
+            call(misclassified, proba_check[:1].copy(), y_check[:1].copy()), np.array([], dtype=int))
+
+### BEGIN HIDDEN TESTS
+hidden_rng = np.random.default_rng(20260605)
+for hidden_n, hidden_k in [(30, 3), (12, 5), (1, 2), (50, 2)]:
+    hidden_proba = hidden_rng.dirichlet(np.ones(hidden_k), size=hidden_n)
+    hidden_y = hidden_rng.integers(0, hidden_k, size=hidden_n)
+    hidden_pred = hidden_proba.argmax(axis=1)
+    hidden_wrong = np.flatnonzero(hidden_pred != hidden_y)
+    hidden_expected = hidden_wrong[np.argsort(-hidden_proba[hidden_wrong, hidden_pred[hidden_wrong]], kind="stable")]
+    check_array(f"misclassified(proba, y) for {hidden_n} samples and {hidden_k} classes",
+                call(misclassified, hidden_proba.copy(), hidden_y.copy()), hidden_expected)
+    check_array(f"misclassified(proba, y) for {hidden_n} samples and {hidden_k} classes, in float32",
+                call(misclassified, hidden_proba.astype(np.float32), hidden_y.copy()), hidden_expected)
+    check_array("misclassified(proba, y) when every prediction is right",
+                call(misclassified, hidden_proba.copy(), hidden_pred.copy()), np.array([], dtype=int))
+    hidden_all_wrong = (hidden_pred + 1) % hidden_k
+    check_array("misclassified(proba, y) when every prediction is wrong",
+                call(misclassified, hidden_proba.copy(), hidden_all_wrong),
+                np.argsort(-hidden_proba.max(axis=1), kind="stable"))
+### END HIDDEN TESTS
+print("misclassified: all tests in this cell passed.")
+
+# %% [markdown]
+# The eight most confident mistakes of the trained network on the test set.
+# Each title gives the true class, the network's answer and its probability.
+
+# %%
+wrong = try_call(misclassified, test_probabilities[-1], y_test) if trained else None
+if wrong is None:
+    print("Finish Exercises 1-3 and 5 and train the network to see its mistakes.")
+else:
+    wrong = np.asarray(wrong, dtype=int)
+    print(f"{wrong.size} of {len(y_test)} test pictures are misclassified.")
+    final = test_probabilities[-1]
+    shown = wrong[:8]
+    titles = [f"{CLASS_NAMES[y_test[i]]}→{CLASS_NAMES[final[i].argmax()]} {final[i].max():.2f}" for i in shown]
+    if shown.size:
+        plot_image_grid(images_test[shown], titles=titles, n_cols=8, ax_size=1.3)
+        plt.show()
+
+# %% [markdown]
+# Some of them are hard even for us (a small head, ears at the edge of the
+# picture, little contrast with the background). Others look obvious — and the
+# network is nevertheless *sure* of its wrong answer. A probability near 1 is not a
+# guarantee: it only says how the picture falls on the network's side of its
+# learned boundary. Here is the most confident mistake, epoch by epoch:
+
+# %%
+if wrong is None or wrong.size == 0:
+    print("No mistakes to show (or Exercises 1-3 and 5 are not finished yet).")
+else:
+    worst = int(wrong[0])
+    worst_path = test_probabilities[:, worst]
+    truth = CLASS_NAMES[y_test[worst]]
+    for epoch in [0, 5, 10, n_epochs]:
+        print(f"test picture {worst} (a {truth}) after {epoch:>2} epochs: "
+              f"[p_cat, p_dog] = {np.round(worst_path[epoch].astype(float), 3)}")
+    fig, axes = plt.subplots(1, 2, figsize=(9, 3), gridspec_kw={"width_ratios": [1, 3]})
+    axes[0].imshow(images_test[worst])
+    axes[0].set_title(f"test picture {worst}: a {truth}")
+    axes[0].axis("off")
+    axes[1].plot(worst_path[:, 0], "o-", color="tab:orange", label="$p_{cat}$")
+    axes[1].plot(worst_path[:, 1], "s-", color="tab:blue", label="$p_{dog}$")
+    axes[1].set_xlabel("epoch")
+    axes[1].set_ylim(-0.05, 1.05)
+    axes[1].legend()
+    axes[1].set_title("a confident mistake: training pushed it the wrong way")
+    fig.tight_layout()
+    plt.show()
+
+# %% [markdown]
+# ## 7. What the first layer looks for
+#
+# Each hidden unit computes $\mathbf w \cdot \mathbf x + b$ over all 3072 inputs,
+# so its weight row `W1[j]` has one number per pixel and channel and can be shown as
+# a picture: grey where a weight is 0 (the unit ignores that pixel), a channel
+# brighter than grey where a bright pixel of that colour raises the unit's sum,
+# darker where it lowers it. The weights started as random noise; what training
+# added is the *change*, `W1` now minus `W1` at the start, shown below for 16 of
+# the 64 units.
+
+# %%
+if trained:
+    learned = snapshots[-1]["W1"] - snapshots[0]["W1"]
+    fig = plot_weights_as_images(learned[:16], (32, 32, 3), n_cols=8)
+    fig.suptitle("what training added to the first-layer weights of 16 hidden units", y=1.02)
+    plt.show()
+else:
+    print("Train the network above to see its first-layer weights.")
+
+# %% [markdown]
+# Training has drawn blurry heads into the weights: the outline of a head in
+# the middle of the picture, where heads usually are, and horizontal streaks at
+# the height of the whiskers and the muzzle. The background around them stays
+# grey: whatever colour it has says nothing about cat or dog. Each unit reacts to
+# its own mix of "something here and not there", and none of them is a neat "ear
+# detector" that works wherever the ear is — a dense layer ties every weight to one
+# fixed pixel position. Section 9 comes back to this.
+#
+# ## 8. A new picture, from a file
+#
+# A trained network is only useful if it can judge new pictures. A new picture must
+# take exactly the path the training pictures took: read it, cut the centre square,
+# shrink it to 32 × 32 (`nnlearn.images.load_image` does these), flatten, scale and
+# standardise it **with the training set's mean and standard deviation**, and run
+# it forward.
+#
+# ### Exercise 6: `predict_file` (2 points)
+#
+# Write `predict_file(path, params, mean, std, size=32)`:
+#
+# * read the image with `load_image(path, size)`: a `uint8` array `(size, size, 3)`;
+# * turn it into a batch of one picture, `image[None]` (shape `(1, size, size, 3)`),
+#   and prepare it with your `preprocess`, passing the training `mean` and `std`;
+# * return the class probabilities of that one picture from your `predict_proba`:
+#   a 1-D array of shape `(n_classes,)`, e.g. `[p_cat, p_dog]`.
+#
+# The test checks `predict_file` against your own `preprocess` and `predict_proba`, so
+# Exercises 1 and 2 should work first.
+
+# %% nbgrader={"grade": false, "grade_id": "predict_file", "locked": false, "schema_version": 3, "solution": true}
+def predict_file(path, params, mean, std, size=32):
+    """Class probabilities (n_classes,) for the image file at path, prepared with the training statistics."""
+    ### BEGIN SOLUTION
+    image = load_image(path, size)
+    X_new = preprocess(image[None], mean, std)[0]
+    return predict_proba(params, X_new)[0]
+    ### END SOLUTION
+
+
+# %% nbgrader={"grade": true, "grade_id": "predict_file_test", "locked": true, "points": 2, "schema_version": 3, "solution": false}
+from nnlearn.testing import CheckFailed, call, check_array
+
+
+def check_predict_file(path, params_, mean_, std_, size):
+    """Compare predict_file with your own preprocess and predict_proba on the same file.
+
+    Returns False (after saying so) if those two do not run yet, True when the check passed."""
+    name = f"predict_file(path, params, mean, std, size={size})"
+    got = call(predict_file, path, params_, mean_, std_, size)
+    image = load_image(path, size)
+    try:
+        own_stats = predict_proba(params_, preprocess(image[None])[0])[0]
+        expected = predict_proba(params_, preprocess(image[None], mean_, std_)[0])[0]
+    except Exception as err:  # noqa: BLE001 -- a broken earlier exercise is reported, not graded here
+        print(f"{name} was not compared: your preprocess or predict_proba fails ({type(err).__name__}: "
+              f"{str(err)[:120]}). Make Exercises 1 and 2 work, then run this cell again.")
+        return False
+    check_array(name, got, np.asarray(expected),
+                mistakes=[(np.asarray(own_stats), "you standardised the new picture with its own mean and std: "
+                                                  "pass the training set's mean and std to preprocess.")],
+                hint="Hint: load_image(path, size), then preprocess(image[None], mean, std)[0], then "
+                     "predict_proba(params, ...)[0]: the one picture's probabilities, shape (n_classes,).")
+    return True
+
+
+with tempfile.TemporaryDirectory() as check_dir:
+    check_path = Path(check_dir) / "a_new_cat.png"
+    save_image(make_cats_and_dogs(2, size=24, seed=5)[0][0], check_path)     # a 24 x 24 picture on disk
+    rng_check = np.random.default_rng(6)
+    params_file = {"W1": rng_check.normal(scale=0.05, size=(5, 768)), "b1": rng_check.normal(size=5),
+                   "W2": rng_check.normal(size=(2, 5)), "b2": rng_check.normal(size=2)}
+    mean_file = rng_check.uniform(0.3, 0.7, size=768).astype(np.float32)
+    std_file = rng_check.uniform(0.1, 0.3, size=768).astype(np.float32)
+    compared = check_predict_file(check_path, params_file, mean_file, std_file, size=16)
+
+### BEGIN HIDDEN TESTS
+from nnlearn.activations import softmax as hidden_softmax
+
+
+def hidden_preprocess(hidden_images, hidden_mean=None, hidden_std=None):
+    hidden_X = hidden_images.reshape(hidden_images.shape[0], -1).astype(np.float64) / 255
+    if hidden_mean is None:
+        hidden_mean, hidden_std = hidden_X.mean(axis=0), hidden_X.std(axis=0)
+        hidden_std[hidden_std < 1e-6] = 1.0
+    return (hidden_X - hidden_mean) / hidden_std, hidden_mean, hidden_std
+
+
+def hidden_predict_proba(hidden_params, hidden_X):
+    hidden_L = len(hidden_params) // 2
+    for hidden_k in range(1, hidden_L + 1):
+        hidden_X = hidden_X @ hidden_params[f"W{hidden_k}"].T + hidden_params[f"b{hidden_k}"]
+        if hidden_k < hidden_L:
+            hidden_X = np.maximum(hidden_X, 0)
+    return hidden_softmax(hidden_X)
+
+
+# graded on its own: preprocess and predict_proba stand for correct versions here
+hidden_saved = {hidden_name: globals().get(hidden_name) for hidden_name in ("preprocess", "predict_proba")}
+globals().update(preprocess=hidden_preprocess, predict_proba=hidden_predict_proba)
+try:
+    hidden_rng = np.random.default_rng(20260606)
+    with tempfile.TemporaryDirectory() as hidden_dir:
+        for hidden_size, hidden_picture, hidden_layers, hidden_classes, hidden_name in [
+                (8, (30, 20), 1, 2, "wide.png"), (32, (32, 32), 2, 2, "same_size.png"),
+                (12, (17, 40), 3, 3, "tall.png"), (16, (64, 64), 2, 5, "big.jpg")]:
+            hidden_path = Path(hidden_dir) / hidden_name
+            hidden_pixels = hidden_rng.integers(0, 256, size=hidden_picture + (3,), dtype=np.uint8)
+            save_image(hidden_pixels, hidden_path)
+            hidden_d = hidden_size * hidden_size * 3
+            hidden_sizes = [hidden_d] + [6] * (hidden_layers - 1) + [hidden_classes]
+            hidden_params = {}
+            for hidden_k, (hidden_in, hidden_out) in enumerate(zip(hidden_sizes, hidden_sizes[1:]), start=1):
+                hidden_params[f"W{hidden_k}"] = hidden_rng.normal(scale=0.1, size=(hidden_out, hidden_in))
+                hidden_params[f"b{hidden_k}"] = hidden_rng.normal(size=hidden_out)
+            hidden_mean = hidden_rng.uniform(0.2, 0.8, size=hidden_d)
+            hidden_std = hidden_rng.uniform(0.05, 0.4, size=hidden_d)
+            hidden_expected = hidden_predict_proba(
+                hidden_params, hidden_preprocess(load_image(hidden_path, hidden_size)[None], hidden_mean, hidden_std)[0])[0]
+            check_array(f"predict_file for a {hidden_picture} picture at size={hidden_size}, {hidden_layers} layer(s), "
+                        f"{hidden_classes} classes",
+                        call(predict_file, hidden_path, hidden_params, hidden_mean, hidden_std, hidden_size),
+                        hidden_expected)
+finally:
+    globals().update(hidden_saved)
+### END HIDDEN TESTS
+print("predict_file: all tests in this cell passed." if compared else
+      "predict_file: ran, but could not be checked yet (see above).")
+
+# %% [markdown]
+# Let us make some "new photos": four cartoons the network has never seen, drawn
+# from another seed, each saved as a PNG file. The top row is drawn at 32 × 32
+# pixels like the training pictures; the bottom row shows *the same four heads*
+# drawn at 64 × 64, which `load_image` shrinks to 32 × 32 when it reads the file.
+# `predict_file` classifies every file with the trained network.
+
+# %%
+new_dir = Path(tempfile.mkdtemp(prefix="cat_vs_dog_"))
+new_files = {}
+for size in [32, 64]:
+    new_images, new_labels = make_cats_and_dogs(4, size=size, seed=8)   # same seed: same heads
+    for k, (picture, label) in enumerate(zip(new_images, new_labels)):
+        new_files[size, k] = (new_dir / f"new_{k}_{CLASS_NAMES[label]}_{size}px.png", picture, label)
+        save_image(picture, new_files[size, k][0])
+
+fig, axes = plt.subplots(2, 4, figsize=(10, 5.6))
+for (size, k), (file, picture, label) in new_files.items():
+    ax = axes[0 if size == 32 else 1, k]
+    p = try_call(predict_file, file, params, pixel_mean, pixel_std) if trained else None
+    ax.imshow(picture)
+    ax.axis("off")
+    if p is None:
+        ax.set_title(f"{file.name}\n(finish the exercises)", fontsize=9)
+    else:
+        p = np.asarray(p, dtype=float)
+        verdict = "right" if p.argmax() == label else "WRONG"
+        ax.set_title(f"{file.name}\n[{p[0]:.3f}, {p[1]:.3f}]: {verdict}", fontsize=9)
+fig.tight_layout()
+plt.show()
+
+# %% [markdown]
+# The 32 × 32 drawings are new pictures of the kind the network was trained on. The
+# 64 × 64 ones show the same heads, but shrinking blurs them: thin whiskers turn into
+# faint smudges, sharp edges into soft ones. To us nothing has changed; to a network
+# that has learned particular pixel values at particular positions, a lot has: its
+# confidence drops, and one answer flips. Four pictures prove little, so here are
+# 100 new heads, each drawn at both sizes and classified from its file:
+
+# %%
+if trained and try_call(predict_file, new_files[32, 0][0], params, pixel_mean, pixel_std) is not None:
+    right = {32: 0, 64: 0}
+    for size in [32, 64]:
+        many_images, many_labels = make_cats_and_dogs(100, size=size, seed=9)
+        for k, (picture, label) in enumerate(zip(many_images, many_labels)):
+            file = new_dir / f"many_{k}_{size}px.png"
+            save_image(picture, file)
+            right[size] += int(np.argmax(predict_file(file, params, pixel_mean, pixel_std)) == label)
+    print(f"drawn at 32 x 32: {right[32]} of 100 right;  drawn at 64 x 64 and shrunk: {right[64]} of 100 right")
+else:
+    print("Finish the exercises and train the network to run this comparison.")
+
+# %% [markdown]
+# A change of resolution that we would not even notice costs the network several
+# points of accuracy. That is the problem of real photos in miniature.
+#
+# To try a picture of your own, put its path in a cell such as
+# `predict_file("my_cat.jpg", params, pixel_mean, pixel_std)`. Expect little from a
+# real photo, though: this network has only ever seen cartoons. The next section
+# explains why even a network trained on real photos is not much better.
+#
+# ## 9. What does effectiveness depend on?
+#
+# Architecture, optimiser and learning rate — and the data. Two quick experiments
+# with your code, each training on 800 of the training pictures for 5 epochs and
+# scoring on the test set (a single run each: differences of a few points are
+# noise).
+#
+# **The learning rate.** Too small and the weights hardly move in the time we
+# have; too large and the steps overshoot until the numbers blow up (*diverged*).
+# **The architecture**, here the size of the hidden layer. With no hidden layer
+# at all the network is linear (softmax regression): one weighted sum of the pixels
+# per class. A single hidden unit is hardly better; a few dozen units can combine
+# pixels into shapes.
+
+# %%
+def train_and_score(hidden, lr, epochs=5, n_train=800, seed=0):
+    """Test accuracy of a network [3072, hidden, 2] ([3072, 2] for hidden=0) trained with your code.
+
+    NaN if training diverged."""
+    params_exp = init_params([X_train.shape[1]] + ([hidden] if hidden else []) + [2], seed=seed)
+    rng = np.random.default_rng(seed)
+    with np.errstate(over="ignore", invalid="ignore"):
+        try:
+            for _ in range(epochs):
+                train_epoch(params_exp, X_train[:n_train], y_train[:n_train], lr, 32, rng)
+        except ValueError as err:           # the loss refuses scores that have become NaN or infinite
+            if "NaN or infinite" not in str(err):
+                raise
+            return float("nan")
+    return float(np.mean(predict_proba(params_exp, X_test).argmax(axis=1) == y_test))
+
+
+learning_rates = [1e-5, 1e-4, 1e-3, 1e-2, 3e-2, 1e-1, 3e-1]
+hidden_sizes = [0, 1, 4, 16, 64]
+lr_scores = hidden_scores = None
+if trained:
+    lr_scores = [train_and_score(64, lr) for lr in learning_rates]
+    hidden_scores = [train_and_score(h, 0.03) for h in hidden_sizes[:-1]] + [lr_scores[learning_rates.index(3e-2)]]
+    print("learning rate (64 hidden units):  " + "  ".join(
+        f"{lr:g}: {'diverged' if np.isnan(s) else f'{s:.0%}'}" for lr, s in zip(learning_rates, lr_scores)))
+    print("hidden units (learning rate 0.03): " + "  ".join(
+        f"{h if h else 'none (linear)'}: {s:.0%}" for h, s in zip(hidden_sizes, hidden_scores)))
+    fig, axes = plt.subplots(1, 2, figsize=(10, 3.2), sharey=True)
+    axes[0].semilogx(learning_rates, lr_scores, "o-")
+    for lr, s in zip(learning_rates, lr_scores):
+        if np.isnan(s):
+            axes[0].plot([lr], [0.5], "x", color="tab:red", ms=10)
+            axes[0].annotate("diverged", (lr, 0.53), ha="center", color="tab:red")
+    axes[0].set_xlabel("learning rate")
+    axes[0].set_ylabel("test accuracy")
+    axes[1].plot(range(len(hidden_sizes)), hidden_scores, "o-", color="tab:green")
+    axes[1].set_xticks(range(len(hidden_sizes)), ["none\n(linear)"] + [str(h) for h in hidden_sizes[1:]])
+    axes[1].set_xlabel("hidden units")
+    for ax in axes:
+        ax.axhline(0.5, color="gray", ls="--", lw=0.8)
+        ax.set_ylim(0.4, 1.0)
+    axes[0].set_title("plain SGD, 5 epochs, 64 hidden units")
+    axes[1].set_title("learning rate 0.03, 5 epochs")
+    fig.tight_layout()
+    plt.show()
+else:
+    print("Finish Exercises 1-3 to run the experiments.")
+
+# %% [markdown]
+# For plain gradient descent on standardised inputs, good learning rates here lie
+# between about 0.01 and 0.1; a hundred times smaller and six epochs achieve
+# almost nothing. That is no universal rule: Adam (notebook 04) is usually started
+# at 0.001, and raw, unscaled inputs need much smaller steps. The only reliable
+# recipe is to try values a factor of 3–10 apart.
+#
+# ### Real photos: an honest account
+#
+# The cartoons were drawn so that a small dense network can learn them in seconds.
+# Real photos of cats and dogs are a different matter. On 32 × 32 colour photos
+# (the cats and dogs of CIFAR-10, or Kaggle's "Dogs vs. Cats" shrunk to 32 × 32) a
+# network like ours — flattened pixels, one or two dense hidden layers — reaches
+# roughly **60–65 % test accuracy**, whatever its size or optimiser, while it
+# easily reaches 100 % on its training photos. Why so little?
+#
+# * **It sees pixels, not shapes.** Each first-layer weight belongs to one fixed
+#   pixel position. A real cat may sit anywhere, at any size, turned any way, in
+#   front of any background: move it a few pixels and nearly every input number
+#   changes. To recognise an ear everywhere, a dense network would have to learn
+#   it separately at every position, from examples at every position.
+# * **Too many weights for too few pictures.** 3072 × 64 ≈ 200,000 weights in the
+#   first layer, but only a few thousand training photos: the network memorises the
+#   training set (its accuracy there reaches 100 %) instead of learning what
+#   generalises.
+# * **The differences are subtle.** At 32 × 32 pixels a cat's and a dog's face
+#   differ in a handful of pixels; colour and background — what a dense network
+#   picks up most easily — say almost nothing about the class.
+#
+# **What would change it** is a pointer for the next course, not a chapter of this
+# one: **convolutional networks**. A convolutional layer slides one small filter
+# (say 3 × 3 pixels) over the whole picture, so the same few weights look for the
+# same pattern — an edge, an eye, an ear — at every position. Far fewer weights,
+# and a shift of the animal only shifts the response. Stacks of such layers do
+# much better than a dense network on the very same photos.
+#
+# If you have real photos on disk, point one of these two names at them and run the
+# cell: it trains the same network with your code. (Nothing is downloaded; with both
+# left at `None` the cell does nothing.)
+
+# %%
+PHOTO_FOLDER = None   # a folder with cat/ and dog/ subfolders, or Kaggle names like cat.1.jpg, dog.7.jpg
+CIFAR_PATH = None     # the folder with CIFAR-10's python batches (data_batch_1 ... test_batch)
+
+if PHOTO_FOLDER is None and CIFAR_PATH is None:
+    print("No real photos configured: set PHOTO_FOLDER or CIFAR_PATH above to try them.")
+else:
+    from nnlearn.images import load_cifar10_catdog, load_image_folder
+
+    if CIFAR_PATH is not None:
+        real_train, real_y_train, real_test, real_y_test = load_cifar10_catdog(CIFAR_PATH)
+    else:
+        real_images, real_labels, real_info = load_image_folder(PHOTO_FOLDER, size=32, max_per_class=3000)
+        print(real_info)
+        real_train, real_test, real_y_train, real_y_test = train_test_split(
+            real_images, real_labels, test_size=0.2, seed=0, stratify=True)
+    print(f"{len(real_y_train)} training photos, {len(real_y_test)} test photos")
+    X_real_train, real_mean, real_std = preprocess(real_train)
+    X_real_test = preprocess(real_test, real_mean, real_std)[0]
+    real_params = init_params([X_real_train.shape[1], 64, 2], seed=0)
+    real_history, _, _ = fit(real_params, X_real_train, real_y_train, X_real_test, real_y_test,
+                             epochs=30, lr=0.01)
+    plot_history(real_history)
+    plt.show()
+    print(f"real photos: training accuracy {real_history['accuracy'][-1]:.1%}, "
+          f"test accuracy {real_history['val_accuracy'][-1]:.1%}")
+
+# %% [markdown]
+# ## 10. Common misconceptions
+#
+# **"The model outputs a list of probabilities between 0 and 1."** Only after the
+# softmax. The last layer's raw outputs, the scores, are ordinary numbers: negative,
+# larger than 1, not adding up to anything. The softmax turns them into
+# probabilities; before it, the "answer" is not a probability at all.
+
+# %%
+if trained:
+    hidden_out = np.maximum(dense_forward(X_test[:4], params["W1"], params["b1"])[0], 0)
+    raw_scores = dense_forward(hidden_out, params["W2"], params["b2"])[0]
+    print("raw scores of the last layer (4 test pictures):\n", np.round(raw_scores, 2))
+    with np.printoptions(suppress=True):
+        print("after the softmax (your predict_proba):\n", np.round(predict_proba(params, X_test[:4]), 4))
+else:
+    print("Train the network above to run this demonstration.")
+
+# %% [markdown]
+# **"The weights are adjusted once per epoch, after all the data has passed
+# through."** They are adjusted after **every mini-batch**. Counting the calls your
+# `train_epoch` makes to the gradient function shows it: 1600 pictures in batches
+# of 32 give 50 updates per epoch. Updating only once per epoch (a single batch of
+# all 1600) is legitimate — it is full-batch gradient descent — but in the same
+# number of epochs it makes 50 times fewer steps and learns far less:
+
+# %%
+def count_updates_and_score(batch_size, epochs=3):
+    """Train a fresh network with your train_epoch; count the gradient computations (= updates)."""
+    calls = []
+
+    def counting_loss(p, X_batch, y_batch):
+        calls.append(len(X_batch))
+        return loss_and_gradients(p, X_batch, y_batch)
+
+    params_count = init_params(sizes, seed=0)
+    rng = np.random.default_rng(0)
+    for _ in range(epochs):
+        train_epoch(params_count, X_train, y_train, 0.03, batch_size, rng, loss_fn=counting_loss)
+    return len(calls), float(np.mean(predict_proba(params_count, X_test).argmax(axis=1) == y_test))
+
+
+if trained:
+    for batch_size in [32, len(y_train)]:
+        updates, score = count_updates_and_score(batch_size)
+        print(f"batch size {batch_size:>4}: {updates:>3} weight updates in 3 epochs, test accuracy {score:.1%}")
+else:
+    print("Finish Exercises 1-3 to run this demonstration.")
+
+# %% [markdown]
+# **"The learning rate is usually very small, between 0.001 and 0.00001."** It
+# depends entirely on the optimiser and the scale of the data and the loss. For
+# plain gradient descent on this problem, 0.00001 is so small that the weights
+# barely move: in three epochs — 150 updates — they change by a few hundredths of a
+# percent of their size, and the network is still guessing. With 0.03, the same
+# 150 updates take it past 80 %.
+
+# %%
+def relative_change_and_score(lr, epochs=3):
+    params_lr = init_params(sizes, seed=0)
+    W_start = params_lr["W1"].copy()
+    rng = np.random.default_rng(0)
+    for _ in range(epochs):
+        train_epoch(params_lr, X_train, y_train, lr, 32, rng)
+    change = np.linalg.norm(params_lr["W1"] - W_start) / np.linalg.norm(W_start)
+    return change, float(np.mean(predict_proba(params_lr, X_test).argmax(axis=1) == y_test))
+
+
+if trained:
+    for lr in [1e-5, 0.03]:
+        change, score = relative_change_and_score(lr)
+        print(f"learning rate {lr:<7g}: W1 changed by {change:.1e} of its size, test accuracy {score:.1%}")
+else:
+    print("Finish Exercises 1-3 to run this demonstration.")
+
+# %% [markdown]
+# **"The effectiveness of training depends on the architecture, the optimiser and
+# the learning rate."** True, as section 9 showed — but it also depends on the
+# **data** and how it is prepared. Here is the same network, the same learning
+# rate and the same number of epochs, fed raw pixels instead of standardised ones.
+# With inputs in $[0, 1]$ (all positive) a good share of the ReLU units die — they
+# output 0 for every picture, so they get no gradient and never recover — and the
+# rest learn far more slowly; with raw values 0–255, the first steps are so large
+# that nearly every unit dies and the network can only guess.
+
+# %%
+def train_on(X_tr, X_te, epochs=3):
+    """Accuracy and share of dead hidden units after training on the given inputs."""
+    params_raw = init_params(sizes, seed=0)
+    rng = np.random.default_rng(0)
+    for _ in range(epochs):
+        train_epoch(params_raw, X_tr, y_train, 0.03, 32, rng)
+    hidden_units = np.maximum(X_tr @ params_raw["W1"].T + params_raw["b1"], 0)
+    dead = np.mean(np.all(hidden_units == 0, axis=0))
+    return float(np.mean(predict_proba(params_raw, X_te).argmax(axis=1) == y_test)), dead
+
+
+if trained:
+    raw_train = images_train.reshape(len(images_train), -1).astype(np.float32)
+    raw_test = images_test.reshape(len(images_test), -1).astype(np.float32)
+    for label, X_tr, X_te in [("standardised", X_train, X_test),
+                              ("raw, scaled to [0, 1]", raw_train / 255, raw_test / 255),
+                              ("raw, 0 to 255", raw_train, raw_test)]:
+        score, dead = train_on(X_tr, X_te)
+        print(f"inputs {label:<22}: test accuracy {score:.1%}, dead ReLU units {dead:.0%}")
+else:
+    print("Finish Exercises 1-3 to run this demonstration.")
+
+# %% [markdown]
+# **"After training, the prediction for a cat gets closer and closer to [1, 0]."**
+# For most cats it does — section 5 followed one. But training minimises the
+# *average* loss over the training pictures; it promises nothing about any
+# particular picture. Some test pictures end up on the wrong side with great
+# confidence, as section 6 showed, and training for more epochs can make such a
+# mistake *more* confident, not less. How many test pictures ended near their
+# one-hot row, and how many went confidently the wrong way?
+
+# %%
+if trained:
+    final = test_probabilities[-1]
+    p_true = final[np.arange(len(y_test)), y_test]          # probability given to the right class
+    for name, label in [("cats", 0), ("dogs", 1)]:
+        mine = p_true[y_test == label]
+        print(f"test {name}: {np.sum(mine > 0.9):>3} of {mine.size} end above 0.9 for the right class, "
+              f"{np.sum(mine < 0.2):>2} below 0.2 (confidently wrong)")
+else:
+    print("Train the network above to run this demonstration.")

@@ -1,0 +1,201 @@
+"""Wrong-but-plausible answers for 06_cat_vs_dog (see __init__.py).
+
+Every submission costs a full run of the notebook in the grading test, so the mistakes
+travel in groups: each group has at most one mistake per exercise (the exercises are
+graded independently), and each failing test's visible message must name its mistake.
+"""
+
+# --- Exercise 1: preprocess ------------------------------------------------------------
+
+# Standardises every set with its own statistics: right for the training set, wrong for
+# the test set and for a single new picture.
+PREPROCESS_OWN_STATS = '''\
+def preprocess(images, mean=None, std=None):
+    X = images.reshape(images.shape[0], -1).astype(np.float32) / 255
+    mean = X.mean(axis=0)
+    std = X.std(axis=0)
+    std = np.where(std < 1e-6, 1.0, std)
+    return (X - mean) / std, mean, std
+'''
+
+# Divides the uint8 pixels in place: NumPy refuses to store fractions in uint8.
+PREPROCESS_UINT8_IN_PLACE = '''\
+def preprocess(images, mean=None, std=None):
+    X = images.reshape(images.shape[0], -1)
+    X /= 255
+    if mean is None:
+        mean = X.mean(axis=0)
+        std = X.std(axis=0)
+        std[std < 1e-6] = 1.0
+    return (X - mean) / std, mean, std
+'''
+
+# Replaces only an exact 0 by 1: fine for the visible tests, where a constant column's
+# std comes out as exactly 0, but rounding leaves ~3e-8 for other constant columns, and
+# dividing a new picture by that blows it up (hidden tests).
+PREPROCESS_EXACT_ZERO = '''\
+def preprocess(images, mean=None, std=None):
+    X = images.reshape(images.shape[0], -1).astype(np.float32) / 255
+    if mean is None:
+        mean = X.mean(axis=0)
+        std = X.std(axis=0)
+        std[std == 0] = 1.0
+    return (X - mean) / std, mean, std
+'''
+
+# --- Exercise 2: predict_proba ---------------------------------------------------------
+
+PREDICT_PROBA_SCORES = '''\
+def predict_proba(params, X):
+    out = X
+    n_layers = len(params) // 2
+    for k in range(1, n_layers + 1):
+        out = out @ params[f"W{k}"].T + params[f"b{k}"]
+        if k < n_layers:
+            out = np.maximum(out, 0)
+    return out
+'''
+
+PREDICT_PROBA_NAIVE_SOFTMAX = '''\
+def predict_proba(params, X):
+    out = X
+    n_layers = len(params) // 2
+    for k in range(1, n_layers + 1):
+        out = out @ params[f"W{k}"].T + params[f"b{k}"]
+        if k < n_layers:
+            out = np.maximum(out, 0)
+    e = np.exp(out)
+    return e / e.sum(axis=1, keepdims=True)
+'''
+
+# Right for the two-layer network of the visible tests, a KeyError for one layer and
+# wrong for three (hidden tests).
+PREDICT_PROBA_TWO_LAYERS = '''\
+def predict_proba(params, X):
+    hidden = np.maximum(X @ params["W1"].T + params["b1"], 0)
+    scores = hidden @ params["W2"].T + params["b2"]
+    e = np.exp(scores - scores.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+'''
+
+# --- Exercise 3: train_epoch -----------------------------------------------------------
+
+# "The weights are adjusted once per epoch": gradients summed over the mini-batches.
+TRAIN_ONCE_PER_EPOCH = '''\
+def train_epoch(params, X, y, lr, batch_size, rng, loss_fn=loss_and_gradients):
+    order = rng.permutation(X.shape[0])
+    summed = {key: np.zeros_like(value) for key, value in params.items()}
+    total = 0.0
+    for start in range(0, X.shape[0], batch_size):
+        idx = order[start:start + batch_size]
+        loss, grads = loss_fn(params, X[idx], y[idx])
+        total += loss * len(idx)
+        for key in params:
+            summed[key] += grads[key]
+    for key in params:
+        params[key] -= lr * summed[key]
+    return total / X.shape[0]
+'''
+
+TRAIN_UPHILL = '''\
+def train_epoch(params, X, y, lr, batch_size, rng, loss_fn=loss_and_gradients):
+    order = rng.permutation(X.shape[0])
+    total = 0.0
+    for start in range(0, X.shape[0], batch_size):
+        idx = order[start:start + batch_size]
+        loss, grads = loss_fn(params, X[idx], y[idx])
+        for key in params:
+            params[key] += lr * grads[key]
+        total += loss * len(idx)
+    return total / X.shape[0]
+'''
+
+TRAIN_NO_SHUFFLE = '''\
+def train_epoch(params, X, y, lr, batch_size, rng, loss_fn=loss_and_gradients):
+    total = 0.0
+    for start in range(0, X.shape[0], batch_size):
+        loss, grads = loss_fn(params, X[start:start + batch_size], y[start:start + batch_size])
+        for key in params:
+            params[key] -= lr * grads[key]
+        total += loss * len(X[start:start + batch_size])
+    return total / X.shape[0]
+'''
+
+# Updates only the keys of a two-layer network: passes the visible tests (two layers),
+# leaves a third layer untouched and crashes for one layer (hidden tests).
+TRAIN_FIXED_KEYS = '''\
+def train_epoch(params, X, y, lr, batch_size, rng, loss_fn=loss_and_gradients):
+    order = rng.permutation(X.shape[0])
+    total = 0.0
+    for start in range(0, X.shape[0], batch_size):
+        idx = order[start:start + batch_size]
+        loss, grads = loss_fn(params, X[idx], y[idx])
+        for key in ("W1", "b1", "W2", "b2"):
+            params[key] -= lr * grads[key]
+        total += loss * len(idx)
+    return total / X.shape[0]
+'''
+
+# --- Exercise 4: confusion_matrix ------------------------------------------------------
+
+CONFUSION_TRANSPOSED = '''\
+def confusion_matrix(y_true, y_pred, n_classes):
+    cm = np.zeros((n_classes, n_classes), dtype=int)
+    for t, p in zip(y_true, y_pred):
+        cm[p, t] += 1
+    return cm
+'''
+
+CONFUSION_TWO_CLASSES = '''\
+def confusion_matrix(y_true, y_pred, n_classes):
+    cm = np.zeros((2, 2), dtype=int)
+    for t, p in zip(y_true, y_pred):
+        cm[t, p] += 1
+    return cm
+'''
+
+# --- Exercise 5: misclassified ---------------------------------------------------------
+
+MISCLASSIFIED_ASCENDING = '''\
+def misclassified(proba, y):
+    predicted = proba.argmax(axis=1)
+    wrong = np.flatnonzero(predicted != y)
+    return wrong[np.argsort(proba[wrong, predicted[wrong]])]
+'''
+
+MISCLASSIFIED_MASK = '''\
+def misclassified(proba, y):
+    return proba.argmax(axis=1) != y
+'''
+
+# --- Exercise 6: predict_file ----------------------------------------------------------
+
+PREDICT_FILE_OWN_STATS = '''\
+def predict_file(path, params, mean, std, size=32):
+    image = load_image(path, size)
+    X_new = preprocess(image[None])[0]
+    return predict_proba(params, X_new)[0]
+'''
+
+WRONG = [
+    dict(student="nb06_stats_scores_epoch_transpose",
+         replace={"preprocess": PREPROCESS_OWN_STATS, "predict_proba": PREDICT_PROBA_SCORES,
+                  "train_epoch": TRAIN_ONCE_PER_EPOCH, "confusion_matrix": CONFUSION_TRANSPOSED},
+         fails={"preprocess_test", "predict_proba_test", "train_epoch_test", "confusion_matrix_test"},
+         visible=r"own mean and std|apply the softmax|not once at the end|did you transpose"),
+    dict(student="nb06_uint8_overflow_uphill_ascending",
+         replace={"preprocess": PREPROCESS_UINT8_IN_PLACE, "predict_proba": PREDICT_PROBA_NAIVE_SOFTMAX,
+                  "train_epoch": TRAIN_UPHILL, "misclassified": MISCLASSIFIED_ASCENDING},
+         fails={"preprocess_test", "predict_proba_test", "train_epoch_test", "misclassified_test"},
+         visible=r"uint8|overflow|uphill|most confident mistake comes first"),
+    dict(student="nb06_no_shuffle_mask_file_own_stats",
+         replace={"train_epoch": TRAIN_NO_SHUFFLE, "misclassified": MISCLASSIFIED_MASK,
+                  "predict_file": PREDICT_FILE_OWN_STATS},
+         fails={"train_epoch_test", "misclassified_test", "predict_file_test"},
+         visible=r"shuffle them first|True/False mask|own mean and std"),
+    dict(student="nb06_hard_coded_for_the_visible_tests",
+         replace={"preprocess": PREPROCESS_EXACT_ZERO, "predict_proba": PREDICT_PROBA_TWO_LAYERS,
+                  "train_epoch": TRAIN_FIXED_KEYS, "confusion_matrix": CONFUSION_TWO_CLASSES},
+         fails={"preprocess_test", "predict_proba_test", "train_epoch_test", "confusion_matrix_test"},
+         visible=None),
+]
