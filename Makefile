@@ -4,6 +4,7 @@
 #   make test       set up/update .venv if needed and run the whole test suite
 #   make generate   instructor: rebuild release/ and solutions/ from source/
 #   make bench      install the benchmark extras and run benchmarks/bench_*.py
+#   make screenshots  regenerate the README pictures in docs/screenshots/
 #
 # Variables: PYTHON (interpreter for the venv, default python3), LAB_ARGS (extra
 # JupyterLab arguments, e.g. LAB_ARGS="--no-browser --allow-root"), PYTEST_ARGS
@@ -18,6 +19,10 @@ BIN := $(VENV)/bin
 # lib/pyproject.toml means the environment must be brought up to date.
 STAMP := $(VENV)/.course-installed
 BENCH_STAMP := $(VENV)/.bench-installed
+# Test-only packages (Playwright for the browser tests) live in tests/requirements.txt:
+# `make test`, `make bench` and `make screenshots` install them, `make course` does not
+# (a student never needs them, and the Playwright wheel is large).
+TEST_STAMP := $(VENV)/.test-installed
 LAB_ARGS ?=
 PYTEST_ARGS ?=
 BENCH_ARGS ?=
@@ -25,12 +30,14 @@ BENCH_ARGS ?=
 # nbgrader runs the `alembic` program and notebook kernels are started from this
 # environment: put its bin/ first on PATH for every recipe.
 export PATH := $(CURDIR)/$(BIN):$(PATH)
+# The browser tests use Debian's chromium; Playwright must never download a browser.
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
 .DEFAULT_GOAL := help
-.PHONY: help course test generate bench
+.PHONY: help course test generate bench screenshots
 
 help:
-	@sed -n '3,6p' Makefile | sed 's/^# *//'
+	@sed -n '3,7p' Makefile | sed 's/^# *//'
 
 $(STAMP): requirements.txt lib/pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
@@ -48,15 +55,24 @@ ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 course: $(STAMP)
 	$(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)" --LabApp.default_url=/lab/tree/release $(ROOT_FLAG) $(LAB_ARGS)
 
+$(TEST_STAMP): tests/requirements.txt $(STAMP)
+	$(BIN)/python -m pip install --disable-pip-version-check --quiet -r tests/requirements.txt
+	@touch $@
+
 # pytest exits 5 when it collects no tests; make fails on any non-zero exit, so an
-# empty run fails too.
-test: $(STAMP)
+# empty run fails too. The browser tests (tests/browser, marker `browser`) are part of
+# the run; leave them out with PYTEST_ARGS='-m "not browser"'.
+test: $(TEST_STAMP)
 	$(BIN)/python -m pytest tests $(PYTEST_ARGS)
+
+# README pictures: JupyterLab in headless chromium, one per solution notebook.
+screenshots: $(TEST_STAMP)
+	$(BIN)/python scripts/screenshots.py
 
 generate: $(STAMP)
 	$(BIN)/python scripts/generate.py
 
-$(BENCH_STAMP): benchmarks/requirements.txt $(STAMP)
+$(BENCH_STAMP): benchmarks/requirements.txt $(TEST_STAMP)
 	$(BIN)/python -m pip install --disable-pip-version-check --quiet -r benchmarks/requirements.txt
 	@touch $@
 

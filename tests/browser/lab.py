@@ -42,6 +42,10 @@ HOW_TO_GET_CHROMIUM = ("install Debian's chromium (`sudo apt-get install chromiu
                        "and Playwright for Python (`make test` installs tests/requirements.txt), "
                        "or point COURSE_CHROMIUM at a Chromium binary")
 
+# An interactive plot (nnlearn.widgets.interactive_plot) on the page: a VBox of controls
+# above an Output widget that holds the picture.
+PLOT_SELECTOR = ".jp-OutputArea-output > .jupyter-widgets.widget-vbox:has(> .widget-output)"
+
 # JupyterLab user settings: no news or update prompt.
 LAB_SETTINGS = {
     "@jupyterlab/apputils-extension/notification.jupyterlab-settings":
@@ -273,7 +277,7 @@ _JS_RENDERED = r"""
     }
     for (const box of cell.querySelectorAll('.jp-OutputArea-output > .jupyter-widgets')) {
       const imgs = [...box.querySelectorAll('.widget-output img')];
-      out.widgets.push({cell: index, controls: box.querySelectorAll('.widget-slider, .widget-checkbox, .widget-dropdown').length,
+      out.widgets.push({cell: index, plot: !!box.querySelector('.widget-output'), controls: box.querySelectorAll('.widget-slider, .widget-checkbox, .widget-dropdown').length,
                         images: imgs.length, loaded: imgs.filter(loaded).length});
     }
     for (const el of cell.querySelectorAll('.jp-OutputArea-output')) {
@@ -294,7 +298,8 @@ _JS_RENDERED = r"""
 # the plot's output area after it. Returns the current picture's data URL.
 _JS_ARM = r"""
 ([id, k]) => {
-  const box = document.getElementById(id).querySelectorAll('.jp-OutputArea-output > .jupyter-widgets.widget-vbox')[k];
+  const PLOT_SELECTOR = '.jp-OutputArea-output > .jupyter-widgets.widget-vbox:has(> .widget-output)';
+  const box = document.getElementById(id).querySelectorAll(PLOT_SELECTOR)[k];
   const out = box.querySelector('.widget-output');
   const old = out.querySelector('img');
   const t = window.__redraw = {t0: null, t1: null, changed: null, error: null};
@@ -409,7 +414,7 @@ class Notebook:
 
     def interactive_plots(self):
         """Locators of the interactive plots (controls above a picture), in page order."""
-        boxes = self.locator.locator(".jp-OutputArea-output > .jupyter-widgets.widget-vbox")
+        boxes = self.locator.locator(PLOT_SELECTOR)
         return [boxes.nth(k) for k in range(boxes.count())]
 
     def controls(self, plot):

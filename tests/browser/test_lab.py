@@ -29,7 +29,7 @@ from pathlib import Path
 import pytest
 
 from .conftest import SCREENSHOTS, record_time
-from .lab import ROOT, Lab, LabServer, notebooks
+from .lab import PLOT_SELECTOR, ROOT, Lab, LabServer, notebooks
 
 pytestmark = pytest.mark.browser
 
@@ -70,9 +70,9 @@ def _check_pictures(nb, cells, where):
     if len(rendered["widgets"]) != widgets:
         problems.append(f"{widgets} widget views in the outputs, {len(rendered['widgets'])} rendered "
                         "(is the ipywidgets extension loaded?)")
-    for w in rendered["widgets"]:
-        if not w["controls"] or w["images"] != 1 or w["loaded"] != 1:
-            problems.append(f"widget in cell {w['cell'] + 1}: {w['controls']} controls, "
+    for w in rendered["widgets"]:  # an interactive plot: controls above one picture
+        if w["plot"] and (not w["controls"] or w["images"] != 1 or w["loaded"] != 1):
+            problems.append(f"interactive plot in cell {w['cell'] + 1}: {w['controls']} controls, "
                             f"{w['images']} pictures, {w['loaded']} loaded")
     problems += [f"cell {e['cell'] + 1}: {e['text']!r}" for e in rendered["widget_errors"]]
     if not rendered["validate_button"]:
@@ -103,7 +103,7 @@ def test_solution_notebook_in_the_browser(fresh_lab, assignment):
 
         rendered = _check_pictures(nb, cells, rel)
         assert rendered["figures"] or rendered["widgets"], f"{rel}: no matplotlib figure at all"
-        _screenshot_at_first(nb, nb.locator.locator(".jp-OutputArea-output > .jupyter-widgets"),
+        _screenshot_at_first(nb, nb.locator.locator(PLOT_SELECTOR),
                              SCREENSHOTS / "solutions" / f"{assignment}.png")
 
         # every control of every interactive plot redraws it; a slider changes the picture
