@@ -43,6 +43,17 @@ def preprocess(images, mean=None, std=None):
     return (X - mean) / std, mean, std
 '''
 
+# Scales and standardises the pictures but keeps their shape (n, h, w, 3).
+PREPROCESS_NOT_FLATTENED = '''\
+def preprocess(images, mean=None, std=None):
+    X = images.astype(np.float32) / 255
+    if mean is None:
+        mean = X.mean(axis=0)
+        std = X.std(axis=0)
+        std[std < 1e-6] = 1.0
+    return (X - mean) / std, mean, std
+'''
+
 # --- Exercise 2: predict_proba ---------------------------------------------------------
 
 PREDICT_PROBA_SCORES = '''\
@@ -193,6 +204,10 @@ WRONG = [
                   "predict_file": PREDICT_FILE_OWN_STATS},
          fails={"train_epoch_test", "misclassified_test", "predict_file_test"},
          visible=r"shuffle them first|True/False mask|own mean and std"),
+    dict(student="nb06_preprocess_not_flattened",
+         replace={"preprocess": PREPROCESS_NOT_FLATTENED},
+         fails={"preprocess_test"},
+         visible=r"flatten each image into one row"),
     dict(student="nb06_hard_coded_for_the_visible_tests",
          replace={"preprocess": PREPROCESS_EXACT_ZERO, "predict_proba": PREDICT_PROBA_TWO_LAYERS,
                   "train_epoch": TRAIN_FIXED_KEYS, "confusion_matrix": CONFUSION_TWO_CLASSES},
