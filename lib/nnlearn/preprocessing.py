@@ -201,8 +201,11 @@ class Standardizer:
         X = as_float_array(X, "X", ndim=2)
         self.mean_ = X.mean(axis=0)
         std = X.std(axis=0)
-        # treat (near-)constant features as std 1: they are only centred
-        self.std_ = np.where(std > 1e-12 * np.maximum(1.0, np.abs(self.mean_)), std, 1.0).astype(X.dtype)
+        # Treat (near-)constant features as std 1: they are only centred. "Near" is set by
+        # the dtype's rounding error: a constant float32 column comes out with a std of
+        # about 1e-8 times its mean, not 0, and dividing by that would blow new samples up.
+        tol = 100 * np.finfo(X.dtype).eps * np.maximum(1.0, np.abs(self.mean_))
+        self.std_ = np.where(std > tol, std, 1.0).astype(X.dtype)
         return self
 
     def _check_fitted(self, X, name="X"):

@@ -193,3 +193,13 @@ def test_flatten_images():
 def test_flatten_images_bad_shape():
     with pytest.raises(ValueError, match="3-D or 4-D"):
         flatten_images(np.zeros((5, 64)))
+
+
+def test_standardizer_constant_float32_column_is_only_centred():
+    from nnlearn.preprocessing import Standardizer
+    rng = np.random.default_rng(0)
+    X = np.column_stack([np.full(1000, 0.7), rng.random(1000)]).astype(np.float32)
+    scaler = Standardizer().fit(X)
+    assert scaler.std_[0] == 1.0
+    new = scaler.transform(np.array([[0.8, 0.5]], dtype=np.float32))
+    assert abs(new[0, 0] - 0.1) < 1e-6
