@@ -202,4 +202,4 @@ def test_standardizer_constant_float32_column_is_only_centred():
     scaler = Standardizer().fit(X)
     assert scaler.std_[0] == 1.0
     new = scaler.transform(np.array([[0.8, 0.5]], dtype=np.float32))
-    assert abs(new[0, 0] - 0.1) < 1e-6
+    assert abs(new[0, 0] - 0.1) < 1e-4  # not blown up by a tiny rounding-error std
