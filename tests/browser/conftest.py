@@ -17,6 +17,7 @@ from .lab import ROOT, Lab, LabServer, browser_missing, launch_browser
 ARTIFACTS = ROOT / "artifacts"
 SCREENSHOTS = ARTIFACTS / "screenshots"
 TIMINGS = {}  # name -> seconds, printed at the end of the session
+WIDGET_MS = {}  # notebook -> median ms of one widget update in the page
 _SKIPPED = []
 
 
@@ -27,6 +28,10 @@ def pytest_configure(config):
 
 def record_time(name, seconds):
     TIMINGS[name] = round(seconds, 2)
+
+
+def record_widget_ms(name, ms):
+    WIDGET_MS[name] = round(ms, 1)
 
 
 @pytest.fixture(scope="session")
@@ -82,6 +87,7 @@ def fresh_lab(lab):
         ok = False
     if not ok:
         lab.load()
+    lab.page_errors.clear()
     return lab
 
 
@@ -93,6 +99,9 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.write_sep("-", "browser check timings (s)")
         for name, seconds in TIMINGS.items():
             terminalreporter.write_line(f"{seconds:8.1f}  {name}")
+        for name, ms in WIDGET_MS.items():
+            terminalreporter.write_line(f"{ms:6.0f} ms  {name}: one widget update (key press -> new picture), median")
         ARTIFACTS.mkdir(exist_ok=True)
-        (ARTIFACTS / "browser-timings.json").write_text(
-            json.dumps({"when": time.strftime("%Y-%m-%d %H:%M:%S"), "seconds": TIMINGS}, indent=1) + "\n")
+        (ARTIFACTS / "browser-timings.json").write_text(json.dumps(
+            {"when": time.strftime("%Y-%m-%d %H:%M:%S"), "seconds": TIMINGS, "widget_update_ms": WIDGET_MS},
+            indent=1) + "\n")

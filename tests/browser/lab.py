@@ -234,15 +234,29 @@ _JS_HELPERS = r"""
             cells: w.content.widgets.length, id: w.node.id, pending: !!w.sessionContext.pendingInput};
   };
   H.idle = (path) => { const s = H.state(path); return !!s && s.ready && s.kernel === 'idle' && !s.pending; };
+  // Settled: no run in progress, kernel idle, no cell queued ([*]) -- for 500 ms on end.
+  // (After an error the kernel is briefly idle between the replies to aborted cells.)
+  H.settledSince = null;
+  H.settled = (path) => {
+    const w = H.panel(path);
+    const queued = w && w.content.widgets.some((c) => c.model.type === 'code' && c.model.executionState === 'running');
+    if (H.running || !H.idle(path) || queued) { H.settledSince = null; return false; }
+    if (H.settledSince === null) H.settledSince = performance.now();
+    return performance.now() - H.settledSince >= 500;
+  };
   // Run the code cells from index `start` to the end (`notebook:run-all-below`), like a
-  // student pressing "Run All". The promise resolves when the run has finished or has
-  // stopped at an error.
-  H.runFrom = async (path, start) => {
+  // student pressing "Run All". H.running is true until the run has finished or has
+  // stopped at an error (Python waits for that with a timeout).
+  H.running = false;
+  H.runFrom = (path, start) => {
     const w = H.panel(path);
     app.shell.activateById(w.id);
     w.content.activeCellIndex = start;
     w.content.deselectAll();
-    return await app.commands.execute('notebook:run-all-below');
+    H.running = true;
+    app.commands.execute('notebook:run-all-below').then(
+      () => { H.running = false; }, (e) => { H.running = false; H.runError = String(e); });
+    return true;
   };
   // Every cell as in the .ipynb, plus its execution count.
   H.cells = (path) => H.panel(path).content.widgets.map((cell, index) => {
@@ -255,7 +269,8 @@ _JS_HELPERS = r"""
   H.close = async (path) => {
     const w = H.panel(path);
     if (!w) return;
-    try { await w.sessionContext.shutdown(); } catch (e) { /* already gone */ }
+    const shutdown = w.sessionContext.shutdown().catch(() => null);  // the kernel may be gone
+    await Promise.race([shutdown, new Promise((r) => setTimeout(r, 30000))]);
     w.context.model.dirty = false;
     w.dispose();
   };
@@ -386,19 +401,21 @@ class Notebook:
 
     def run_all(self, past_errors=False):
         """Run every code cell ("Run All"). With ``past_errors``, a run stopped by an error
-        goes on from the next cell that did not run, until the end. Returns seconds."""
+        goes on from the first cell that did not run, until every cell has run (as a
+        student does after each exercise). Returns seconds."""
         t0 = time.perf_counter()
         start = 0
         for _ in range(1000):
             self.wait_idle()
             self.page.evaluate("([p, i]) => window.__course.runFrom(p, i)", [self.path, start])
-            self.wait_idle()
+            self.page.wait_for_function("(p) => window.__course.settled(p)", arg=self.path, polling=100)
             if not past_errors:
                 break
-            cells = self.cells()
-            code = [c for c in cells if c["type"] == "code"]
-            last_run = max((c["index"] for c in code if c["execution_count"] is not None), default=-1)
-            pending = [c["index"] for c in code if c["execution_count"] is None and c["index"] > last_run]
+            # Resume at the first cell that did not run. Not after the last one that did:
+            # ipykernel aborts only the requests already queued when a cell fails
+            # (stop_on_error_timeout = 0), so under load a few later cells can run out of
+            # order; they are run again, in order, by the next round.
+            pending = [c["index"] for c in self.cells() if c["type"] == "code" and c["execution_count"] is None]
             if not pending:
                 break
             start = pending[0]
@@ -424,8 +441,8 @@ class Notebook:
         for i in range(items.count()):
             item = items.nth(i)
             classes = item.get_attribute("class") or ""
-            name = (item.locator("label.widget-label").first.text_content() if item.locator("label.widget-label").count()
-                    else item.text_content() or "").strip()
+            name = item.evaluate("""e => [...e.querySelectorAll('.widget-label, .widget-label-basic')]
+                .map((l) => l.textContent.replace(/\u200b/g, '').trim()).find((t) => t) || ''""")
             kind = "slider" if "widget-slider" in classes else "checkbox" if "widget-checkbox" in classes else "dropdown"
             found.append((kind, name, item))
         return found
