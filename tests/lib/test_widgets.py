@@ -146,3 +146,21 @@ def test_bad_draw_and_no_controls():
     draw, _ = make_draw()
     with pytest.raises(ValueError, match="at least one control"):
         interactive_plot(draw)
+
+
+def test_layout_found_once_is_reused_and_redone_when_the_axes_change():
+    def draw(ax, level):
+        mesh = ax.imshow(np.full((4, 4), level), vmin=0, vmax=1)
+        if level > 0.5:
+            ax.figure.colorbar(mesh, ax=ax)
+        ax.set_title(f"level {level:.1f}")
+
+    plot = interactive_plot(draw, level=(0.0, 1.0, 0.1, 0.2))
+    first = [tuple(ax.get_position().bounds) for ax in plot.figure.axes]
+    plot.controls["level"].value = 0.3
+    assert [tuple(ax.get_position().bounds) for ax in plot.figure.axes] == first
+    plot.controls["level"].value = 0.9  # a colorbar appears: laid out afresh
+    assert len(plot.figure.axes) == 2
+    assert plot.figure.axes[0].get_position().x1 < plot.figure.axes[1].get_position().x0
+    plot.controls["level"].value = 0.8  # same axes again: positions reused
+    assert len(plot.figure.axes) == 2 and plot._png
