@@ -53,7 +53,7 @@ $(STAMP): requirements.txt lib/pyproject.toml
 ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 
 course: $(STAMP)
-	$(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)" --LabApp.default_url=/lab/tree/release --LabApp.news_url=None $(ROOT_FLAG) $(LAB_ARGS)
+	$(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)" --LabApp.default_url=/lab/tree/release $(ROOT_FLAG) $(LAB_ARGS)
 
 $(TEST_STAMP): tests/requirements.txt $(STAMP)
 	$(BIN)/python -m pip install --disable-pip-version-check --quiet -r tests/requirements.txt
