@@ -1,0 +1,16 @@
+"""Sandboxed autograding for the course "How Neural Networks Learn".
+
+nbgrader stays the grading engine; this package replaces the one step of its
+pipeline that stock nbgrader gets wrong for a course like ours, the execution:
+
+* the submission runs in a sandbox (bubblewrap: no network, no instructor files,
+  a memory limit, a copy of ``nnlearn`` whose reference answers to the assignment
+  being graded are switched off) -- ``sandbox.py`` and ``worker.py``;
+* the instructor's notebook, with each solution cell replaced by *proxies* of the
+  student's functions, runs in a separate, untouched kernel -- ``notebook.py`` and
+  ``proxy.py``. The visible and hidden tests run there, on inputs made at grading
+  time; only data (numbers, arrays, strings) comes back from the sandbox, never
+  pickles or code -- ``wire.py``;
+* ``execute.py`` is the nbgrader preprocessor that ties these together, and
+  ``cli.py`` the one grading command (``make grade``).
+"""
