@@ -65,3 +65,34 @@ _LIBRARY_DEPRECATION = (
 )
 c.IgnorePattern.pattern = rf"\A(?:{_FONT_CACHE}|{_LIBRARY_DEPRECATION})+\Z"
 c.IgnorePattern.enabled = True
+
+# --- Sandboxed execution (grading/coursegrade) -----------------------------------------
+# Stock nbgrader runs the hidden tests in the student's own kernel, where the student's
+# code can patch whatever the tests use. Instead, SandboxedExecute runs the submission
+# in a bubblewrap sandbox (no instructor files, no network, a memory limit, the
+# assignment's reference answers switched off in nnlearn) and the instructor's tests in
+# a separate, clean kernel that calls the student's functions through proxies. See
+# grading/coursegrade/__init__.py and the README's "Grading" section.
+from coursegrade.execute import SandboxedExecute  # noqa: E402
+from nbconvert.preprocessors import ClearMetadataPreprocessor  # noqa: E402
+from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata,  # noqa: E402
+                                    ClearHiddenTests, GetGrades, IgnorePattern, LimitOutput,
+                                    SaveAutoGrades)
+from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor  # noqa: E402
+
+c.Autograde.autograde_preprocessors = [
+    SandboxedExecute,
+    IgnorePattern,
+    ClearMetadataPreprocessor,
+    LimitOutput,
+    SaveAutoGrades,
+    AssignLatePenalties,
+    CheckCellMetadata,
+]
+c.SandboxedExecute.cell_timeout = 60     # seconds per cell of the submission
+c.SandboxedExecute.call_timeout = 60     # seconds per call of a student's function
+c.SandboxedExecute.memory_mb = 2048      # address space of the sandboxed submission
+
+# Feedback never shows hidden tests: their source is removed from the test cells, and
+# SandboxedExecute already cut error tracebacks down to the exception's message.
+c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, CSSHTMLHeaderPreprocessor]

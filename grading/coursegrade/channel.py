@@ -1,0 +1,239 @@
+"""Calls across the wire: the grading kernel calls the student's functions, and the
+student's functions call back the test's own functions (a loss function handed to
+``train_epoch``, say).
+
+Both ends run the same loop: send a request, then read messages until its answer
+comes; a request arriving meanwhile (a callback, or a call made *from* a callback)
+is served first. So calls nest as deeply as the code nests them.
+
+Messages (``op``):
+
+``call``      name, args, kwargs, errstate   the grader calls the student's function
+``callback``  id, args, kwargs               the student's code calls a callable it was given
+``return``    value, sync, warnings          the answer; ``sync`` lists the arguments
+                                             the callee changed in place
+``raise``     types, message, trace          the call raised
+"""
+
+import builtins
+import os
+import select
+import traceback
+
+import numpy as np
+
+from . import wire
+
+#: Exceptions re-raised with their own type on the other side. Anything else
+#: (a class of the student's, say) arrives as RuntimeError, its name in the message.
+SAFE_EXCEPTIONS = {
+    name: getattr(builtins, name) for name in (
+        "ArithmeticError", "AssertionError", "AttributeError", "EOFError",
+        "FileNotFoundError", "FloatingPointError", "ImportError", "IndexError",
+        "KeyError", "LookupError", "MemoryError", "ModuleNotFoundError", "NameError",
+        "NotImplementedError", "OSError", "OverflowError", "RecursionError",
+        "RuntimeError", "TimeoutError", "TypeError", "UnboundLocalError",
+        "UnicodeError", "ValueError", "ZeroDivisionError",
+    )
+}
+ERRSTATE_KEYS = ("divide", "over", "under", "invalid")
+
+
+class ChannelClosed(RuntimeError):
+    """The other side is gone (it crashed, was killed, or broke the protocol)."""
+
+
+class TimedReader:
+    """Blocking reads from a pipe that give up after ``timeout`` seconds of silence."""
+
+    def __init__(self, fd, timeout=None):
+        self.fd = fd
+        self.timeout = timeout
+
+    def read(self, n):
+        if self.timeout is not None:
+            ready, _, _ = select.select([self.fd], [], [], self.timeout)
+            if not ready:
+                raise TimeoutError(f"no answer within {self.timeout:g} s")
+        return os.read(self.fd, min(n, 1 << 20))
+
+
+def describe_exception(error):
+    """The fields of a ``raise`` message for an exception."""
+    types = [cls.__name__ for cls in type(error).__mro__ if cls.__module__ == "builtins"]
+    # The student's frames only: not the grader's own (coursegrade) ones.
+    frames = [f for f in traceback.extract_tb(error.__traceback__) if "/coursegrade/" not in f.filename]
+    trace = "".join(traceback.format_list(frames[-4:]))
+    message = str(error) if not isinstance(error, KeyError) else repr(error.args[0]) if error.args else ""
+    return {"op": "raise", "name": type(error).__name__, "types": types,
+            "message": message[:4000], "trace": trace[-4000:]}
+
+
+def rebuild_exception(header, where):
+    """An exception to raise for a ``raise`` message; ``where`` says whose code raised."""
+    name = str(header.get("name", "Exception"))
+    message = str(header.get("message", ""))
+    for candidate in header.get("types", []):
+        if candidate in SAFE_EXCEPTIONS:
+            cls = SAFE_EXCEPTIONS[candidate]
+            break
+    else:
+        cls = RuntimeError
+    text = message if cls.__name__ == name else f"{name}: {message}"
+    trace = str(header.get("trace", "")).rstrip()
+    if trace and where:
+        text += f"\n\n{where}:\n{trace}"
+    if cls is KeyError:
+        return KeyError(text)
+    try:
+        return cls(text)
+    except TypeError:
+        return RuntimeError(text)
+
+
+class Channel:
+    """One end of the request/answer loop.
+
+    ``functions(name)`` finds the function a ``call`` asks for (the sandbox's end);
+    ``file_dir`` is where files that travel with Path arguments are written.
+    """
+
+    def __init__(self, rfd, wfd, functions=None, file_dir=None, timeout=None, where="raised"):
+        self.reader = TimedReader(rfd, timeout)
+        self.writer = os.fdopen(wfd, "wb", buffering=1 << 16, closefd=False)
+        self.functions = functions
+        self.file_dir = file_dir
+        self.where = where
+        self._callables = {}     # handle -> callable we sent (valid while its call runs)
+        self._next_handle = 0
+        self.warnings = []       # warnings raised by served calls (sandbox end)
+
+    # -- sending ----------------------------------------------------------------------
+    def _callable_ref(self, fn):
+        student_name = getattr(fn, "__coursegrade_student_function__", None)
+        if student_name is not None:
+            return {"__t": "fn", "student": student_name}
+        self._next_handle += 1
+        self._callables[self._next_handle] = fn
+        return {"__t": "fn", "id": self._next_handle}
+
+    def _send(self, header, values, known=None, sync=()):
+        encoder = wire.Encoder(known=known, callable_ref=self._callable_ref)
+        header = dict(header)
+        for name, value in values.items():
+            header[name] = encoder.encode(value)
+        if sync:
+            header["sync"] = [[ref, encoder.encode(state)] for ref, state in sync]
+        header["nbuf"] = len(encoder.buffers)
+        wire.write_message(self.writer, header, encoder.buffers)
+        return encoder
+
+    def _read(self):
+        try:
+            return wire.read_message(self.reader)
+        except (EOFError, OSError, wire.WireError) as error:
+            raise ChannelClosed(str(error)) from None
+
+    # -- the caller's side --------------------------------------------------------------
+    def request(self, header, args, kwargs):
+        """Send a call or callback and wait for its answer (serving nested requests).
+
+        Returns the decoded value; raises what the callee raised.
+        """
+        handles_before = self._next_handle
+        try:
+            encoder = self._send(header, {"args": tuple(args), "kwargs": dict(kwargs)})
+        except wire.Unsupported as error:
+            raise TypeError(f"cannot pass {error} across to the other side") from None
+        try:
+            while True:
+                reply, buffers = self._read()
+                op = reply.get("op")
+                if op in ("call", "callback"):
+                    self.serve(reply, buffers)
+                    continue
+                if op == "raise":
+                    raise rebuild_exception(reply, self.where)
+                if op != "return":
+                    raise ChannelClosed(f"unexpected message {op!r} while waiting for an answer")
+                self.warnings.extend(str(w) for w in reply.get("warnings", [])[:20])
+                decoder = wire.Decoder(buffers, known=dict(enumerate(encoder.objects)),
+                                       make_callable=self._no_callables)
+                try:
+                    for ref, state in reply.get("sync", []):
+                        original = encoder.objects[ref]
+                        wire.update_in_place(original, decoder.decode(state))
+                    return decoder.decode(reply.get("value"))
+                except (wire.WireError, IndexError, KeyError, TypeError, ValueError) as error:
+                    raise ChannelClosed(f"malformed answer: {error}") from None
+        finally:
+            for handle in range(handles_before + 1, self._next_handle + 1):
+                self._callables.pop(handle, None)
+
+    @staticmethod
+    def _no_callables(entry):
+        raise wire.Unsupported("a function (return numbers or arrays)")
+
+    # -- the callee's side --------------------------------------------------------------
+    def serve(self, header, buffers):
+        """Answer one ``call`` or ``callback`` request."""
+        decoder = wire.Decoder(buffers, make_callable=self._stub, file_dir=self.file_dir)
+        try:
+            args = decoder.decode(header.get("args"))
+            kwargs = decoder.decode(header.get("kwargs"))
+            if header["op"] == "callback":
+                fn = self._callables[header["id"]]
+            else:
+                fn = self.functions(header["name"])
+        except BaseException as error:  # noqa: BLE001 -- reported to the caller, not swallowed
+            self._send(describe_exception(error), {})
+            return
+        pristine = {ref: obj.copy() for ref, obj in decoder.objects.items()
+                    if isinstance(obj, np.ndarray)}
+        try:
+            result, caught = self._run(fn, args, kwargs, header.get("errstate"))
+        except BaseException as error:  # noqa: BLE001 -- the caller gets it as a 'raise'
+            self._send(describe_exception(error), {})
+            return
+        known = {id(obj): ref for ref, obj in decoder.objects.items()}
+        sync = []
+        for ref, obj in decoder.objects.items():
+            if isinstance(obj, np.ndarray):
+                before = pristine[ref]
+                if obj.shape == before.shape and np.array_equal(obj, before, equal_nan=obj.dtype.kind in "fc"):
+                    continue
+                sync.append((ref, obj.copy()))
+            elif isinstance(obj, list):
+                sync.append((ref, list(obj)))
+            elif isinstance(obj, dict):
+                sync.append((ref, dict(obj)))
+            elif isinstance(obj, np.random.Generator):
+                sync.append((ref, obj))
+        try:
+            self._send({"op": "return", "warnings": caught}, {"value": result}, known=known, sync=sync)
+        except wire.Unsupported as error:
+            name = header.get("name", "the function")
+            self._send({"op": "raise", "name": "TypeError", "types": ["TypeError"],
+                        "message": f"{name} returned {error}, which the grader cannot check: "
+                                   "return NumPy arrays, numbers, tuples, lists or dicts of them",
+                        "trace": ""}, {})
+
+    def _run(self, fn, args, kwargs, errstate):
+        """Call fn under the caller's floating-point error settings; record warnings."""
+        import warnings
+        errstate = {k: v for k, v in (errstate or {}).items() if k in ERRSTATE_KEYS}
+        with warnings.catch_warnings(record=True) as caught, np.errstate(**errstate):
+            warnings.simplefilter("always")
+            result = fn(*args, **kwargs)
+        return result, [f"{w.category.__name__}: {w.message}" for w in caught[:20]]
+
+    def _stub(self, entry):
+        """The stand-in for a callable the other side sent us."""
+        if "student" in entry:
+            return self.functions(entry["student"])
+        handle = entry.get("id")
+
+        def call_back(*args, **kwargs):
+            return self.request({"op": "callback", "id": handle,
+                                 "errstate": {k: v for k, v in np.geterr().items()}}, args, kwargs)
+        return call_back

@@ -1,0 +1,156 @@
+"""``SandboxedExecute``: the nbgrader preprocessor that replaces ``Execute`` in autograde.
+
+nbgrader_config.py puts it first in ``Autograde.autograde_preprocessors``. For each
+submitted notebook it
+
+1. builds the student's copy of ``nnlearn`` (``blocklist``) and a private working
+   folder outside the course (``sandbox.prepare``);
+2. runs the *grading notebook* (``notebook.grading_notebook``: the instructor's
+   notebook, solutions replaced by proxies) with nbclient in a fresh kernel; its
+   first cell starts the sandboxed submission;
+3. copies each test cell's outputs back into the submission by ``grade_id``, with
+   error tracebacks cut down to the exception's type and message (a traceback would
+   quote the hidden tests), and the submission's own output into its answer cells;
+4. writes ``<notebook>.grading.json`` next to the autograded notebook: status
+   ``graded`` or ``flagged`` and the reasons (a crash, a time-out, a call to a
+   switched-off reference function), read by ``coursegrade grade`` for the CSV.
+
+nbgrader's later preprocessors (SaveAutoGrades, ...) then score the test cells as
+usual: a test cell with an error output scores zero.
+"""
+
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
+from nbgrader.coursedir import CourseDirectory
+from nbgrader.preprocessors import NbGraderPreprocessor
+from traitlets import Bool, Integer, Unicode
+
+from . import blocklist, notebook, sandbox
+
+OUTPUT_TEXT_LIMIT = 10_000
+
+
+class SandboxedExecute(NbGraderPreprocessor):
+    """Grade by running the tests in a clean kernel against the sandboxed submission."""
+
+    cell_timeout = Integer(60, help="Seconds one cell of the submission may run in the sandbox.").tag(config=True)
+    call_timeout = Integer(60, help="Seconds one call of a student's function may take.").tag(config=True)
+    memory_mb = Integer(2048, help="Address-space limit of the sandboxed submission, in MiB.").tag(config=True)
+    kernel_name = Unicode("python3", help="Kernel of the grading notebook.").tag(config=True)
+    library = Unicode("lib/nnlearn", help="The reference library package, relative to the course root.").tag(config=True)
+    keep_workdir = Bool(False, help="Keep the sandbox's working folder (for debugging).").tag(config=True)
+
+    def preprocess(self, nb, resources):
+        info = resources.get("nbgrader", {})
+        assignment, name = info.get("assignment"), info.get("notebook")
+        coursedir = CourseDirectory(config=self.config)
+        root = Path(coursedir.root)
+        source_path = Path(coursedir.format_path(coursedir.source_directory, ".", assignment)) / f"{name}.ipynb"
+        source_nb = nbformat.read(str(source_path), as_version=4)
+        build_dir = Path(resources.get("metadata", {}).get("path") or ".")
+
+        cache = Path(tempfile.gettempdir()) / "coursegrade-lib"
+        student_lib = blocklist.build_student_library(root / self.library, assignment, cache)
+        workdir = sandbox.new_workdir()
+        report_path = workdir / "report.json"
+        problems = []
+        try:
+            cells = notebook.student_cells(nb, source_nb)
+            spec_path, _ = sandbox.prepare(workdir, cells, notebook.solution_functions(source_nb),
+                                           student_lib, self.cell_timeout, self.call_timeout,
+                                           files_from=build_dir)
+            plan = {"workdir": str(workdir), "student_lib": str(student_lib), "memory_mb": self.memory_mb,
+                    "cell_timeout": self.cell_timeout, "call_timeout": self.call_timeout,
+                    "report": str(report_path)}
+            plan_path = workdir / "plan.json"
+            plan_path.write_text(json.dumps(plan))
+            grading_nb = notebook.grading_notebook(source_nb, plan_path)
+            problems += self._run(grading_nb, workdir)
+            self._copy_test_outputs(grading_nb, nb)
+            report = json.loads(report_path.read_text()) if report_path.exists() else {}
+            if not report:
+                problems.append("the grading notebook stopped before the submission's report was written")
+            self._copy_answer_outputs(report.get("cells", []), nb)
+        finally:
+            if not self.keep_workdir:
+                shutil.rmtree(workdir, ignore_errors=True)
+
+        reasons = list(dict.fromkeys(problems + report.get("problems", [])))
+        if report.get("blocked"):
+            reasons.append("called reference functions switched off for grading: " + ", ".join(report["blocked"]))
+        self._write_status(build_dir, name, reasons, report)
+        return nb, resources
+
+    def _run(self, grading_nb, workdir):
+        """Execute the grading notebook; returns problems that stopped it early."""
+        cwd = workdir / "grader"
+        cwd.mkdir()
+        client = NotebookClient(grading_nb, timeout=self.call_timeout * 3 + 30, kernel_name=self.kernel_name,
+                                allow_errors=True, resources={"metadata": {"path": str(cwd)}})
+        try:
+            client.execute()
+        except (CellTimeoutError, DeadKernelError) as error:
+            return [f"the grading kernel stopped: {type(error).__name__}"]
+        return []
+
+    @staticmethod
+    def _copy_test_outputs(grading_nb, nb):
+        outputs = {}
+        for cell in grading_nb.cells:
+            grade_id = notebook.nbgrader_meta(cell).get("grade_id")
+            if grade_id and notebook.is_test(cell):
+                outputs[grade_id] = [_safe_output(o) for o in cell.get("outputs", [])]
+        for cell in nb.cells:
+            grade_id = notebook.nbgrader_meta(cell).get("grade_id")
+            if notebook.is_test(cell):
+                cell.outputs = outputs.get(grade_id, [nbformat.v4.new_output(
+                    "error", ename="NotRun", evalue="this test did not run (the grader stopped early)",
+                    traceback=["NotRun: this test did not run (the grader stopped early)"])])
+                cell.execution_count = None
+
+    @staticmethod
+    def _copy_answer_outputs(records, nb):
+        """Show the student what their own cells printed (capped), as in JupyterLab."""
+        for record in records:
+            index = record.get("index")
+            if not isinstance(index, int) or not 0 <= index < len(nb.cells):
+                continue
+            cell = nb.cells[index]
+            if cell.cell_type != "code" or notebook.is_test(cell):
+                continue
+            outputs = []
+            for stream in ("stdout", "stderr"):
+                text = str(record.get(stream) or "")[:OUTPUT_TEXT_LIMIT]
+                if text:
+                    # Shown as stdout: the student's own stderr must not score anything.
+                    outputs.append(nbformat.v4.new_output("stream", name="stdout", text=text))
+            error = record.get("error")
+            if error:
+                line = f"{error.get('name')}: {error.get('message')}"[:OUTPUT_TEXT_LIMIT]
+                outputs.append(nbformat.v4.new_output("stream", name="stdout", text=line + "\n"))
+            cell.outputs = outputs
+
+    @staticmethod
+    def _write_status(build_dir, name, reasons, report):
+        status = {"status": "flagged" if reasons else "graded", "reasons": reasons,
+                  "calls": report.get("calls"), "seconds": report.get("seconds"),
+                  "warnings": report.get("warnings", [])}
+        path = build_dir / f"{name}.grading.json"
+        tmp = path.with_suffix(".json.tmp")
+        tmp.write_text(json.dumps(status, indent=1))
+        os.replace(tmp, path)
+
+
+def _safe_output(output):
+    """A test cell's output without source context: tracebacks would show hidden tests."""
+    if output.get("output_type") == "error":
+        ename, evalue = output.get("ename", "Error"), output.get("evalue", "")
+        return nbformat.v4.new_output("error", ename=ename, evalue=evalue, traceback=[f"{ename}: {evalue}"])
+    return output

@@ -1,0 +1,187 @@
+"""Split a notebook into what the sandbox runs and what the grading kernel runs.
+
+* ``student_cells(submission, source)``: the submission's code cells, as the
+  student left them, minus the test cells (those run only in the grading kernel);
+* ``grading_notebook(source, plan_path)``: the *instructor's* notebook reduced to
+  what the tests need. Each solution cell becomes proxies of the functions it
+  defines, test cells stay as they are, and every other code cell is kept only if
+  a kept cell uses a name it defines (most plotting and widget cells go), so
+  grading costs little more than running the submission once.
+"""
+
+import ast
+import builtins
+import re
+
+import nbformat
+
+HIDDEN_BEGIN = "### BEGIN HIDDEN TESTS"
+HIDDEN_END = "### END HIDDEN TESTS"
+STUDENT = "__coursegrade_student"
+
+
+def nbgrader_meta(cell):
+    return cell.get("metadata", {}).get("nbgrader", {}) or {}
+
+
+def is_test(cell):
+    meta = nbgrader_meta(cell)
+    return cell.cell_type == "code" and bool(meta.get("grade")) and not meta.get("solution")
+
+
+def is_solution(cell):
+    meta = nbgrader_meta(cell)
+    return cell.cell_type == "code" and bool(meta.get("solution"))
+
+
+def _python(source):
+    """Cell source as plain Python (IPython magics transformed); None if it does not parse."""
+    from IPython.core.inputtransformer2 import TransformerManager
+    try:
+        return ast.parse(TransformerManager().transform_cell(source))
+    except (SyntaxError, ValueError):
+        return None
+
+
+def _target_names(target):
+    """Names a statement target binds or changes: ``x``, ``x[i]``, ``x.attr`` all touch x."""
+    while isinstance(target, (ast.Subscript, ast.Attribute, ast.Starred)):
+        target = target.value
+    if isinstance(target, ast.Name):
+        return {target.id}
+    if isinstance(target, (ast.Tuple, ast.List)):
+        return set().union(*(_target_names(t) for t in target.elts)) if target.elts else set()
+    return set()
+
+
+def defined_names(tree):
+    """Top-level names a cell defines or changes (conservatively)."""
+    names = set()
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            names |= {(a.asname or a.name).split(".")[0] for a in node.names}
+        else:
+            for sub in ast.walk(node):
+                if isinstance(sub, (ast.Assign,)):
+                    for t in sub.targets:
+                        names |= _target_names(t)
+                elif isinstance(sub, (ast.AugAssign, ast.AnnAssign, ast.NamedExpr)):
+                    names |= _target_names(sub.target)
+                elif isinstance(sub, (ast.For, ast.AsyncFor)):
+                    names |= _target_names(sub.target)
+                elif isinstance(sub, ast.withitem) and sub.optional_vars is not None:
+                    names |= _target_names(sub.optional_vars)
+                elif isinstance(sub, ast.Global):
+                    names |= set(sub.names)
+                elif isinstance(sub, ast.Call):
+                    # x.method(...) or f(x, ...) may change x in place.
+                    names |= _target_names(sub.func) if isinstance(sub.func, ast.Attribute) else set()
+                    for arg in sub.args:
+                        if isinstance(arg, ast.Name):
+                            names.add(arg.id)
+    return names
+
+
+def used_names(tree):
+    """Names a cell reads that it does not bind anywhere itself (its free names)."""
+    loaded, bound = set(), set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            (loaded if isinstance(node.ctx, ast.Load) else bound).add(node.id)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            bound.add(node.name)
+        elif isinstance(node, ast.arg):
+            bound.add(node.arg)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            bound |= {(a.asname or a.name).split(".")[0] for a in node.names}
+        elif isinstance(node, ast.ExceptHandler) and node.name:
+            bound.add(node.name)
+    return loaded - bound - set(dir(builtins))
+
+
+def solution_functions(source_nb):
+    """Names the solution cells of the instructor's notebook define, in order."""
+    names = []
+    for cell in source_nb.cells:
+        if is_solution(cell):
+            tree = _python(cell.source)
+            if tree is None:
+                raise ValueError(f"solution cell {nbgrader_meta(cell).get('grade_id')} does not parse")
+            names += [n for n in sorted(defined_names(tree)) if n not in names and not _is_import(tree, n)]
+    return names
+
+
+def _is_import(tree, name):
+    return any(isinstance(node, (ast.Import, ast.ImportFrom))
+               and name in {(a.asname or a.name).split(".")[0] for a in node.names}
+               for node in tree.body)
+
+
+def _normalise(source):
+    return re.sub(r"\s+", " ", source).strip()
+
+
+def _without_hidden(source):
+    return re.sub(rf"{re.escape(HIDDEN_BEGIN)}.*?{re.escape(HIDDEN_END)}\n?", "", source, flags=re.S)
+
+
+def student_cells(submission_nb, source_nb):
+    """The submission's code cells to run in the sandbox: [{"index", "source"}, ...].
+
+    Test cells are left out: recognised by their metadata, or, when the student's
+    editor stripped it, by their text.
+    """
+    test_texts = set()
+    for cell in source_nb.cells:
+        if is_test(cell):
+            test_texts |= {_normalise(cell.source), _normalise(_without_hidden(cell.source))}
+    cells = []
+    for index, cell in enumerate(submission_nb.cells):
+        if cell.get("cell_type") != "code" or not isinstance(cell.get("source"), str):
+            continue
+        if is_test(cell) or _normalise(cell.source) in test_texts:
+            continue
+        cells.append({"index": index, "source": cell.source})
+    return cells
+
+
+def grading_notebook(source_nb, plan_path):
+    """The notebook the grading kernel runs (a new notebook; ``source_nb`` is not changed).
+
+    Its test cells keep their nbgrader metadata, so their outputs can be copied back
+    to the submission by ``grade_id``.
+    """
+    functions = set(solution_functions(source_nb))
+    code = [c for c in source_nb.cells if c.cell_type == "code"]
+    keep, needed = [], set()
+    for cell in reversed(code):
+        tree = _python(cell.source)
+        if is_solution(cell):
+            names = sorted(n for n in defined_names(tree) if n in functions) if tree else []
+            wanted = [n for n in names if n in needed]
+            if wanted:
+                keep.append(("proxy", wanted))
+            continue
+        if tree is None:
+            if is_test(cell):
+                keep.append(("cell", cell))
+            continue
+        if is_test(cell) or defined_names(tree) & needed:
+            keep.append(("cell", cell))
+            needed |= used_names(tree)
+    keep.reverse()
+
+    nb = nbformat.v4.new_notebook(metadata=source_nb.metadata)
+    nb.cells.append(nbformat.v4.new_code_cell(
+        "import coursegrade.proxy\n"
+        f"{STUDENT} = coursegrade.proxy.Student.start({str(plan_path)!r})"))
+    for kind, item in keep:
+        if kind == "proxy":
+            nb.cells.append(nbformat.v4.new_code_cell(
+                "\n".join(f"{name} = {STUDENT}.function({name!r})" for name in item)))
+        else:
+            nb.cells.append(nbformat.v4.new_code_cell(item.source, metadata=dict(item.metadata)))
+    nb.cells.append(nbformat.v4.new_code_cell(f"{STUDENT}.finish()"))
+    return nb

@@ -1,0 +1,181 @@
+"""The sandboxed end: run a submission's cells, then serve calls to its functions.
+
+Started by ``sandbox.launch`` inside bubblewrap as::
+
+    python -m coursegrade.worker SPEC.json READ_FD WRITE_FD
+
+SPEC.json (written by the grader) holds the submission's code cells and the time
+limits. Everything here runs with the student's code in the same process, so
+nothing here is trusted by the grader: this side only produces *answers*; the
+verdicts are computed by the tests in the grading kernel.
+
+Each cell runs in an IPython shell (magics work, as in JupyterLab) with its output
+captured and capped; an error, ``sys.exit()``, ``input()`` or a cell that runs over
+its time limit is recorded and the next cell runs. The grader reads progress
+messages (``cell``), then ``ready`` with what each cell did, then sends ``call``
+requests until ``bye``.
+"""
+
+import contextlib
+import io
+import json
+import os
+import signal
+import sys
+
+OUTPUT_LIMIT = 20_000  # characters of stdout/stderr kept per cell
+
+
+class CappedText(io.TextIOBase):
+    """A text stream that keeps the first ``limit`` characters and counts the rest."""
+
+    def __init__(self, limit=OUTPUT_LIMIT):
+        self.limit = limit
+        self.parts, self.kept, self.dropped = [], 0, 0
+
+    def writable(self):
+        return True
+
+    def write(self, text):
+        text = str(text)
+        room = self.limit - self.kept
+        if room > 0:
+            self.parts.append(text[:room])
+            self.kept += min(room, len(text))
+        self.dropped += max(0, len(text) - max(room, 0))
+        return len(text)
+
+    def getvalue(self):
+        value = "".join(self.parts)
+        if self.dropped:
+            value += f"\n[... {self.dropped} more characters of output not kept]\n"
+        return value
+
+
+class TimeLimit(BaseException):
+    """Raised by the alarm inside code that runs over its time limit.
+
+    A BaseException, so that a student's ``except Exception`` does not swallow it.
+    """
+
+
+def _alarm(signum, frame):
+    raise TimeLimit("ran over the grader's time limit (an endless loop?) and was stopped")
+
+
+@contextlib.contextmanager
+def time_limit(seconds):
+    signal.signal(signal.SIGALRM, _alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+
+
+def _error_record(error):
+    if error is None:
+        return None
+    return {"name": type(error).__name__, "message": str(error)[:2000]}
+
+
+def run_cells(shell, cells, cell_timeout, progress):
+    """Run each cell; returns one record per cell (outputs and error)."""
+    records = []
+    for cell in cells:
+        progress(cell["index"])
+        out, err = CappedText(), CappedText()
+        error = None
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                with time_limit(cell_timeout):
+                    result = shell.run_cell(cell["source"], store_history=True)
+                error = result.error_before_exec or result.error_in_exec
+            except TimeLimit:
+                error = TimeoutError(f"cell ran over its {cell_timeout:g} s time limit and was stopped")
+            except BaseException as exc:  # noqa: BLE001 -- recorded; the next cell runs
+                error = exc
+        _close_figures()
+        records.append({"index": cell["index"], "stdout": out.getvalue(),
+                        "stderr": err.getvalue(), "error": _error_record(error)})
+    return records
+
+
+def _close_figures():
+    plt = sys.modules.get("matplotlib.pyplot")
+    if plt is not None:
+        with contextlib.suppress(Exception):
+            plt.close("all")
+
+
+def main(argv=None):
+    argv = sys.argv[1:] if argv is None else argv
+    spec_path, rfd, wfd = argv[0], int(argv[1]), int(argv[2])
+    with open(spec_path) as f:
+        spec = json.load(f)
+
+    from IPython.core.interactiveshell import InteractiveShell
+
+    from . import wire
+    from .channel import Channel, TimedReader
+
+    shell = InteractiveShell.instance()
+    channel = Channel(rfd, wfd, file_dir=spec.get("file_dir"))
+    channel.reader = TimedReader(rfd, None)
+
+    def progress(index):
+        wire.write_message(channel.writer, {"op": "cell", "index": index})
+
+    records = run_cells(shell, spec["cells"], spec["cell_timeout"], progress)
+
+    def find(name):
+        try:
+            return shell.user_ns[name]
+        except KeyError:
+            raise NameError(f"the submission defines no '{name}': was its cell deleted, or the "
+                            "function renamed?") from None
+
+    channel.functions = find
+    # Only calls made while the student's functions are checked count: the notebook's
+    # own demonstration cells may use a switched-off function and fail, harmlessly.
+    _blocked_calls(clear=True)
+    wire.write_message(channel.writer, {"op": "ready", "cells": records, "blocked": [],
+                                        "defined": [n for n in spec["functions"] if n in shell.user_ns]})
+    call_timeout = spec["call_timeout"]
+    while True:
+        try:
+            header, buffers = wire.read_message(channel.reader)
+        except EOFError:
+            return
+        if header.get("op") == "bye":
+            wire.write_message(channel.writer, {"op": "bye", "blocked": _blocked_calls()})
+            return
+        if header.get("op") != "call":
+            return
+        try:
+            with time_limit(call_timeout):
+                channel.serve(header, buffers)
+        except TimeLimit:
+            wire.write_message(channel.writer, {
+                "op": "raise", "name": "TimeoutError", "types": ["TimeoutError"], "trace": "",
+                "message": f"{header.get('name')} did not return within {call_timeout:g} s "
+                           "(an endless loop?) and was stopped"})
+
+
+def _blocked_calls(clear=False):
+    grading = sys.modules.get("nnlearn._grading")
+    calls = getattr(grading, "blocked_calls", None)
+    if not isinstance(calls, list):
+        return []
+    names = [str(c) for c in calls[:20]]
+    if clear:
+        calls.clear()
+    return names
+
+
+if __name__ == "__main__":
+    # Nothing the student's code prints reaches the grader except through the
+    # captured, capped streams: the process's own stdout/stderr are /dev/null.
+    main()
+    sys.stdout.flush()
+    os._exit(0)
