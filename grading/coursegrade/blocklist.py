@@ -141,6 +141,8 @@ def build_student_library(lib_package, assignment, cache_dir):
     """
     lib_package = Path(lib_package)
     sources = sorted(p for p in lib_package.glob("*.py"))
+    if not any(p.name == "__init__.py" for p in sources):
+        raise FileNotFoundError(f"{lib_package} is not the nnlearn package (no __init__.py)")
     digest = hashlib.sha256(assignment.encode())
     for path in sources:
         digest.update(path.name.encode() + path.read_bytes())

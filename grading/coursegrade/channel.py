@@ -113,6 +113,9 @@ class Channel:
         student_name = getattr(fn, "__coursegrade_student_function__", None)
         if student_name is not None:
             return {"__t": "fn", "student": student_name}
+        peer_handle = getattr(fn, "__coursegrade_peer_handle__", None)
+        if peer_handle is not None and getattr(fn, "__coursegrade_channel__", None) is self:
+            return {"__t": "fn", "peer": peer_handle}   # a callable the other side sent us
         self._next_handle += 1
         self._callables[self._next_handle] = fn
         return {"__t": "fn", "id": self._next_handle}
@@ -158,7 +161,7 @@ class Channel:
                     raise ChannelClosed(f"unexpected message {op!r} while waiting for an answer")
                 self.warnings.extend(str(w) for w in reply.get("warnings", [])[:20])
                 decoder = wire.Decoder(buffers, known=dict(enumerate(encoder.objects)),
-                                       make_callable=self._no_callables)
+                                       make_callable=self._own_callable)
                 try:
                     for ref, state in reply.get("sync", []):
                         original = encoder.objects[ref]
@@ -170,9 +173,12 @@ class Channel:
             for handle in range(handles_before + 1, self._next_handle + 1):
                 self._callables.pop(handle, None)
 
-    @staticmethod
-    def _no_callables(entry):
-        raise wire.Unsupported("a function (return numbers or arrays)")
+    def _own_callable(self, entry):
+        """In an answer, a callable may only be one we sent (it comes back in a synced dict)."""
+        try:
+            return self._callables[entry["peer"]]
+        except KeyError:
+            raise wire.WireError("a function in an answer (return numbers or arrays)") from None
 
     # -- the callee's side --------------------------------------------------------------
     def serve(self, header, buffers):
@@ -181,6 +187,7 @@ class Channel:
         try:
             args = decoder.decode(header.get("args"))
             kwargs = decoder.decode(header.get("kwargs"))
+            kwargs_ref = header.get("kwargs", {}).get("ref")
             if header["op"] == "callback":
                 fn = self._callables[header["id"]]
             else:
@@ -198,6 +205,8 @@ class Channel:
         known = {id(obj): ref for ref, obj in decoder.objects.items()}
         sync = []
         for ref, obj in decoder.objects.items():
+            if ref == kwargs_ref:
+                continue  # the keyword-argument dict itself is not the caller's object
             if isinstance(obj, np.ndarray):
                 before = pristine[ref]
                 if obj.shape == before.shape and np.array_equal(obj, before, equal_nan=obj.dtype.kind in "fc"):
@@ -231,9 +240,13 @@ class Channel:
         """The stand-in for a callable the other side sent us."""
         if "student" in entry:
             return self.functions(entry["student"])
+        if "peer" in entry:
+            return self._own_callable(entry)
         handle = entry.get("id")
 
         def call_back(*args, **kwargs):
             return self.request({"op": "callback", "id": handle,
                                  "errstate": {k: v for k, v in np.geterr().items()}}, args, kwargs)
+        call_back.__coursegrade_peer_handle__ = handle
+        call_back.__coursegrade_channel__ = self
         return call_back

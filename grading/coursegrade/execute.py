@@ -44,20 +44,19 @@ class SandboxedExecute(NbGraderPreprocessor):
     call_timeout = Integer(60, help="Seconds one call of a student's function may take.").tag(config=True)
     memory_mb = Integer(2048, help="Address-space limit of the sandboxed submission, in MiB.").tag(config=True)
     kernel_name = Unicode("python3", help="Kernel of the grading notebook.").tag(config=True)
-    library = Unicode("lib/nnlearn", help="The reference library package, relative to the course root.").tag(config=True)
+    library = Unicode("", help="Folder of the reference library package (default: where `import nnlearn` finds it).").tag(config=True)
     keep_workdir = Bool(False, help="Keep the sandbox's working folder (for debugging).").tag(config=True)
 
     def preprocess(self, nb, resources):
         info = resources.get("nbgrader", {})
         assignment, name = info.get("assignment"), info.get("notebook")
         coursedir = CourseDirectory(config=self.config)
-        root = Path(coursedir.root)
         source_path = Path(coursedir.format_path(coursedir.source_directory, ".", assignment)) / f"{name}.ipynb"
         source_nb = nbformat.read(str(source_path), as_version=4)
         build_dir = Path(resources.get("metadata", {}).get("path") or ".")
 
         cache = Path(tempfile.gettempdir()) / "coursegrade-lib"
-        student_lib = blocklist.build_student_library(root / self.library, assignment, cache)
+        student_lib = blocklist.build_student_library(self.library or _nnlearn_folder(), assignment, cache)
         workdir = sandbox.new_workdir()
         report_path = workdir / "report.json"
         problems = []
@@ -146,6 +145,14 @@ class SandboxedExecute(NbGraderPreprocessor):
         tmp = path.with_suffix(".json.tmp")
         tmp.write_text(json.dumps(status, indent=1))
         os.replace(tmp, path)
+
+
+def _nnlearn_folder():
+    import importlib.util
+    spec = importlib.util.find_spec("nnlearn")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("the reference library nnlearn is not installed (pip install -e ./lib)")
+    return list(spec.submodule_search_locations)[0]
 
 
 def _safe_output(output):

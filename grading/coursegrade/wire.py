@@ -138,9 +138,9 @@ class Encoder:
         a = np.asarray(a)
         if a.dtype.kind not in _NUMERIC_KINDS or a.dtype.fields is not None:
             raise Unsupported(f"a NumPy array of dtype {a.dtype} (only numbers and booleans can be checked)")
-        data = np.ascontiguousarray(a)
-        self.buffers.append(data.data if data.size else b"")
-        return {"buf": len(self.buffers) - 1, "dtype": data.dtype.str, "shape": list(data.shape)}
+        data = a if a.flags.c_contiguous else a.copy(order="C")  # (ascontiguousarray makes 0-d 1-d)
+        self.buffers.append(data.tobytes() if data.size else b"")
+        return {"buf": len(self.buffers) - 1, "dtype": data.dtype.str, "shape": list(a.shape)}
 
     def encode(self, value):
         if id(value) in self.known:
@@ -320,8 +320,9 @@ class Decoder:
     def _path(self, entry):
         path = Path(entry["v"])
         if "buf" in entry and self.file_dir is not None:
+            Path(self.file_dir).mkdir(parents=True, exist_ok=True)
             local = Path(self.file_dir) / f"file{len(list(Path(self.file_dir).iterdir()))}"
-            local.mkdir(parents=True)
+            local.mkdir()
             local = local / (path.name or "file")
             local.write_bytes(self._buffer(entry["buf"]))
             return local
