@@ -3,13 +3,17 @@
 #   make course     set up .venv (first time) and open the course in JupyterLab
 #   make test       set up/update .venv if needed and run the whole test suite
 #   make generate   instructor: rebuild release/ and solutions/ from source/
+#   make grade      instructor: grade all submissions (submitted/, LMS zips) -> grades.csv
 #   make bench      install the benchmark extras and run benchmarks/bench_*.py
 #   make screenshots  regenerate the README pictures in docs/screenshots/
 #
 # Variables: PYTHON (interpreter for the venv, default python3), LAB_ARGS (extra
 # JupyterLab arguments, e.g. LAB_ARGS="--no-browser --allow-root"), PYTEST_ARGS
 # (extra pytest arguments, e.g. PYTEST_ARGS="-k grading -x"), BENCH_ARGS (arguments
-# for every benchmark script, e.g. BENCH_ARGS=--quick).
+# for every benchmark script, e.g. BENCH_ARGS=--quick). make grade: ASSIGNMENT (one or
+# more names, default all), ZIP (LMS zip files to collect first), JOBS (submissions graded
+# at once, default one per CPU core), FORCE=1 (grade again what was graded before),
+# GRADE_ARGS (any other `coursegrade grade` arguments, e.g. GRADE_ARGS=--retry-failed).
 
 SHELL := /bin/bash
 PYTHON ?= python3
@@ -26,6 +30,11 @@ TEST_STAMP := $(VENV)/.test-installed
 LAB_ARGS ?=
 PYTEST_ARGS ?=
 BENCH_ARGS ?=
+ASSIGNMENT ?=
+ZIP ?=
+JOBS ?=
+FORCE ?=
+GRADE_ARGS ?=
 
 # nbgrader runs the `alembic` program and notebook kernels are started from this
 # environment: put its bin/ first on PATH for every recipe.
@@ -34,10 +43,10 @@ export PATH := $(CURDIR)/$(BIN):$(PATH)
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
 .DEFAULT_GOAL := help
-.PHONY: help course test generate bench screenshots
+.PHONY: help course test generate grade bench screenshots
 
 help:
-	@sed -n '3,7p' Makefile | sed 's/^# *//'
+	@sed -n '3,8p' Makefile | sed 's/^# *//'
 
 $(STAMP): requirements.txt lib/pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
@@ -71,6 +80,12 @@ screenshots: $(TEST_STAMP)
 
 generate: $(STAMP)
 	$(BIN)/python scripts/generate.py
+
+# One command grades everything: see README.md, "Grading", and `.venv/bin/python -m
+# coursegrade grade --help`. Safe to re-run; unchanged graded submissions are skipped.
+grade: $(STAMP)
+	$(BIN)/python -m coursegrade grade $(ASSIGNMENT) $(addprefix --zip ,$(ZIP)) \
+	  $(if $(JOBS),--jobs $(JOBS)) $(if $(filter-out 0 no false,$(FORCE)),--force) $(GRADE_ARGS)
 
 $(BENCH_STAMP): benchmarks/requirements.txt $(TEST_STAMP)
 	$(BIN)/python -m pip install --disable-pip-version-check --quiet -r benchmarks/requirements.txt
