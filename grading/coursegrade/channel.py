@@ -107,6 +107,7 @@ class Channel:
         self._callables = {}     # handle -> callable we sent (valid while its call runs)
         self._next_handle = 0
         self.warnings = []       # warnings raised by served calls (sandbox end)
+        self.namespace = {}      # where 'bind' puts stand-ins (the sandbox: the notebook's globals)
 
     # -- sending ----------------------------------------------------------------------
     def _callable_ref(self, fn):
@@ -138,14 +139,17 @@ class Channel:
             raise ChannelClosed(str(error)) from None
 
     # -- the caller's side --------------------------------------------------------------
-    def request(self, header, args, kwargs):
+    def request(self, header, args, kwargs, bind=None):
         """Send a call or callback and wait for its answer (serving nested requests).
 
         Returns the decoded value; raises what the callee raised.
         """
         handles_before = self._next_handle
         try:
-            encoder = self._send(header, {"args": tuple(args), "kwargs": dict(kwargs)})
+            values = {"args": tuple(args), "kwargs": dict(kwargs)}
+            if bind:
+                values["bind"] = dict(bind)
+            encoder = self._send(header, values)
         except wire.Unsupported as error:
             raise TypeError(f"cannot pass {error} across to the other side") from None
         try:
@@ -188,6 +192,8 @@ class Channel:
             args = decoder.decode(header.get("args"))
             kwargs = decoder.decode(header.get("kwargs"))
             kwargs_ref = header.get("kwargs", {}).get("ref")
+            bind = decoder.decode(header["bind"]) if "bind" in header else {}
+            skip = {kwargs_ref, header["bind"].get("ref")} if bind else {kwargs_ref}
             if header["op"] == "callback":
                 fn = self._callables[header["id"]]
             else:
@@ -197,16 +203,25 @@ class Channel:
             return
         pristine = {ref: obj.copy() for ref, obj in decoder.objects.items()
                     if isinstance(obj, np.ndarray)}
+        namespace = self.namespace if bind else None
+        saved = {name: namespace[name] for name in bind if name in namespace} if bind else {}
         try:
+            if bind:
+                namespace.update(bind)
             result, caught = self._run(fn, args, kwargs, header.get("errstate"))
         except BaseException as error:  # noqa: BLE001 -- the caller gets it as a 'raise'
             self._send(describe_exception(error), {})
             return
+        finally:
+            if bind:
+                for name in bind:
+                    namespace.pop(name, None)
+                namespace.update(saved)
         known = {id(obj): ref for ref, obj in decoder.objects.items()}
         sync = []
         for ref, obj in decoder.objects.items():
-            if ref == kwargs_ref:
-                continue  # the keyword-argument dict itself is not the caller's object
+            if ref in skip:
+                continue  # the keyword-argument and bind dicts are not the caller's objects
             if isinstance(obj, np.ndarray):
                 before = pristine[ref]
                 if obj.shape == before.shape and np.array_equal(obj, before, equal_nan=obj.dtype.kind in "fc"):

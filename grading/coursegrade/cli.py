@@ -472,6 +472,11 @@ def _init_worker(root, cancel, log_path):
     _STATE = _WorkerState(root, cancel)
 
 
+def _ping():
+    """A no-op task: returns once a worker has started."""
+    return True
+
+
 def grade_task(task):
     """Autograde one submission, write its feedback and its record; return its CSV row.
 
@@ -541,24 +546,32 @@ class Interrupted(Exception):
     """Ctrl-C: the running submissions were stopped without records; re-run to resume."""
 
 
+def _pool_context():
+    """forkserver where there is one (Linux): workers are forked from a server process
+    that imported nbgrader once, so a new pool starts in a fraction of a second; spawn
+    elsewhere. Never plain fork: the main process runs threads (the progress bar's)."""
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["coursegrade.cli", "nbgrader.apps.api", "nbgrader.apps.baseapp"])
+        return context
+    return multiprocessing.get_context("spawn")
+
+
 class Pool:
     """Run :func:`grade_task` over tasks in worker processes, ``jobs`` at a time.
 
     At most ``jobs`` tasks are handed out at once, so when a worker process dies (the
     pool breaks) only the tasks then running are suspect: they are graded again one
     at a time, each alone in a fresh pool, and the one that kills its worker again
-    gets a ``failed`` row. The other tasks go on in a new pool.
+    gets a ``failed`` row (without a record: the next run tries again). The other
+    tasks go on in a new pool.
     """
 
     def __init__(self, root, jobs, on_row, died_row):
         self.root, self.jobs = Path(root), jobs
         self.on_row, self.died_row = on_row, died_row
-        self.context = multiprocessing.get_context("spawn")
+        self.context = _pool_context()
         self.cancel = self.context.Event()
-
-    def _executor(self, workers):
-        return ProcessPoolExecutor(max_workers=workers, mp_context=self.context, initializer=_init_worker,
-                                   initargs=(str(self.root), self.cancel, str(self.root / WORKER_LOG)))
 
     def run(self, tasks):
         queue = deque(tasks)
@@ -568,9 +581,8 @@ class Pool:
 
     def _run_parallel(self, queue):
         """Grade from ``queue`` until it is empty or the pool breaks; return the suspects."""
-        executor = self._executor(min(self.jobs, len(queue)))
         outstanding, suspects = {}, []
-        with self._interruptible(executor):
+        with self._executor(min(self.jobs, len(queue))) as executor:
             while queue or outstanding:
                 while queue and len(outstanding) < self.jobs and not suspects:
                     task = queue.popleft()
@@ -589,8 +601,7 @@ class Pool:
         return suspects
 
     def _run_alone(self, task):
-        executor = self._executor(1)
-        with self._interruptible(executor):
+        with self._executor(1) as executor:
             try:
                 row = executor.submit(grade_task, task).result()
             except BrokenProcessPool:
@@ -598,10 +609,22 @@ class Pool:
             self.on_row(task, row)
 
     @contextlib.contextmanager
-    def _interruptible(self, executor):
-        """Shut ``executor`` down; on Ctrl-C let running tasks stop without records first."""
+    def _executor(self, workers):
+        """A pool of ``workers`` processes, shut down on leaving.
+
+        A worker that dies while starting is the setup's fault (nothing was graded
+        yet): then the command stops rather than fail every submission. On Ctrl-C the
+        running tasks stop without writing records, then :class:`Interrupted` is raised.
+        """
+        executor = ProcessPoolExecutor(max_workers=workers, mp_context=self.context, initializer=_init_worker,
+                                       initargs=(str(self.root), self.cancel, str(self.root / WORKER_LOG)))
         try:
-            yield
+            try:
+                executor.submit(_ping).result()
+            except BrokenProcessPool:
+                raise CourseError("the grading worker processes die while starting; "
+                                  f"see {self.root / WORKER_LOG}") from None
+            yield executor
         except KeyboardInterrupt:
             self.cancel.set()
             print("\ninterrupted: stopping the submissions being graded (their results are dropped and "
@@ -611,10 +634,9 @@ class Pool:
             except KeyboardInterrupt:
                 for process in list((getattr(executor, "_processes", None) or {}).values()):
                     process.terminate()
-                executor.shutdown(wait=False, cancel_futures=True)
             raise Interrupted() from None
-        else:
-            executor.shutdown(wait=True)
+        finally:
+            executor.shutdown(wait=True, cancel_futures=True)
 
 
 # --- the command -------------------------------------------------------------------------
@@ -734,12 +756,11 @@ def grade(args):
                 progress.update(1)
 
         def died_row(task):
-            row = make_row(task["student"], task["assignment"], "failed",
-                           task["reasons"] + ["the grading process died while grading this submission "
-                                              "(out of memory, or killed?)"], 0, max_scores[task["assignment"]])
-            write_record(coursedir.format_path(coursedir.autograded_directory, task["student"],
-                                               task["assignment"]), row, task["sha256"])
-            return row
+            # No record: the next run tries again (the cause may lie outside the submission).
+            return make_row(task["student"], task["assignment"], "failed",
+                            task["reasons"] + ["the grading process died while grading this submission "
+                                               "(out of memory, or killed?); the next run tries again"],
+                            0, max_scores[task["assignment"]])
 
         try:
             Pool(root, jobs, on_row, died_row).run(tasks)

@@ -176,7 +176,7 @@ def grading_notebook(source_nb, plan_path):
     nb = nbformat.v4.new_notebook(metadata=source_nb.metadata)
     nb.cells.append(nbformat.v4.new_code_cell(
         "import coursegrade.proxy\n"
-        f"{STUDENT} = coursegrade.proxy.Student.start({str(plan_path)!r})"))
+        f"{STUDENT} = coursegrade.proxy.Student.start({str(plan_path)!r}, globals())"))
     for kind, item in keep:
         if kind == "proxy":
             nb.cells.append(nbformat.v4.new_code_cell(

@@ -51,12 +51,16 @@ class Student:
         self.dead = None           # reason, once the process is gone
         self.ready = False
         self.calls = 0
+        self.proxies = {}          # name -> proxy handed to the grading notebook
+        self.namespace = {}
         self.started = time.perf_counter()
 
     @classmethod
-    def start(cls, plan_path):
+    def start(cls, plan_path, namespace=None):
+        """Start the sandboxed submission; ``namespace`` is the grading notebook's globals()."""
         plan = json.loads(Path(plan_path).read_text())
         student = cls(plan)
+        student.namespace = namespace if namespace is not None else {}
         student.process, rfd, wfd = sandbox.launch(plan["workdir"], plan["student_lib"],
                                                    plan["memory_mb"])
         student.channel = Channel(rfd, wfd, where="in the submission's code",
@@ -130,7 +134,19 @@ class Student:
         proxy.__name__ = proxy.__qualname__ = name
         proxy.__doc__ = f"The submission's {name}, run in the grader's sandbox."
         proxy.__coursegrade_student_function__ = name
+        self.proxies[name] = proxy
         return proxy
+
+    def _stand_ins(self):
+        """Student functions the tests replaced in the grading notebook's globals.
+
+        A test may grade one exercise on its own by swapping in correct versions of
+        the others (``globals().update(preprocess=hidden_preprocess)``). In stock
+        nbgrader the student's function then finds the swapped-in ones; here they
+        are bound in the sandbox's namespace for the duration of each call.
+        """
+        return {name: value for name, proxy in self.proxies.items()
+                if (value := self.namespace.get(name, proxy)) is not proxy and callable(value)}
 
     def call(self, name, args, kwargs):
         self._wait_ready()
@@ -139,7 +155,8 @@ class Student:
         self.calls += 1
         errstate = {k: v for k, v in np.geterr().items()}
         try:
-            return self.channel.request({"op": "call", "name": name, "errstate": errstate}, args, kwargs)
+            return self.channel.request({"op": "call", "name": name, "errstate": errstate}, args, kwargs,
+                                        bind=self._stand_ins())
         except TimeoutError:
             self._stop(f"{name} did not return within {self.plan['call_timeout'] + GRACE} s "
                        "and the submission was stopped")

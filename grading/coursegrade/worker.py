@@ -136,6 +136,7 @@ def main(argv=None):
                             "function renamed?") from None
 
     channel.functions = find
+    channel.namespace = shell.user_ns
     # Only calls made while the student's functions are checked count: the notebook's
     # own demonstration cells may use a switched-off function and fail, harmlessly.
     _blocked_calls(clear=True)
