@@ -47,7 +47,13 @@ class SandboxedExecute(NbGraderPreprocessor):
     library = Unicode("", help="Folder of the reference library package (default: where `import nnlearn` finds it).").tag(config=True)
     keep_workdir = Bool(False, help="Keep the sandbox's working folder (for debugging).").tag(config=True)
 
+    _sandbox_checked = False
+
     def preprocess(self, nb, resources):
+        if not SandboxedExecute._sandbox_checked:
+            sandbox.check_available()            # SandboxUnavailable says how to fix it
+            sandbox.check_venv_has_no_reference()
+            SandboxedExecute._sandbox_checked = True
         info = resources.get("nbgrader", {})
         assignment, name = info.get("assignment"), info.get("notebook")
         coursedir = CourseDirectory(config=self.config)

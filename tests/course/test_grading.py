@@ -1,4 +1,5 @@
-"""The grading round trip with stock nbgrader, in a temporary copy of the course.
+"""The grading round trip through nbgrader (with the sandboxed execution of
+nbgrader_config.py), in a temporary copy of the course.
 
 Submissions go to ``submitted/<student>/<assignment>/`` of the ``generated_course``
 fixture (already through ``nbgrader generate_assignment``); one ``nbgrader autograde``
@@ -20,7 +21,9 @@ import pytest
 from nbgrader.api import Gradebook
 
 from . import wrong_answers
-from .helpers import ASSIGNMENTS, generate, nbgrader_env, notebook_path, read_notebook
+from .helpers import ASSIGNMENTS, generate, nbgrader_env, notebook_path, read_notebook, require_sandbox
+
+require_sandbox()
 
 WRONG = {w.student: w for w in wrong_answers.load_all(ASSIGNMENTS)}
 
