@@ -1,0 +1,330 @@
+"""``coursegrade grade``, the one grading command (``make grade``), end to end.
+
+One temporary course with one assignment is graded once (``--jobs 2``) with a
+submission of each kind -- the solution, the untouched release notebook, malformed
+JSON, an empty file, JSON that is not a notebook, the solution under another name,
+no notebook at all -- and the later tests work on copies of it: a re-run skips what
+was graded, a changed submission and one whose record is missing (an interrupted
+run) are graded again, an LMS zip goes through zip_collect, and a run stopped with
+Ctrl-C resumes, with ``--jobs 1``, to the same rows. Cheap checks (notebook checks,
+the zip file-name pattern, bad arguments) need no grading at all.
+"""
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from coursegrade import cli
+from grading_helpers import (ASSIGNMENT, ROOT, assert_one_row_each, autograded, committed_notebook, copy_course,
+                             grade, make_course, nbgrader_env, read_csv, snapshot, submit)
+
+SOLUTION = committed_notebook("solutions")
+RELEASE = committed_notebook("release")
+NB = f"{ASSIGNMENT}.ipynb"
+MAX_SCORE = sum(cell.metadata["nbgrader"]["points"] for cell in nbformat.read(SOLUTION, as_version=4).cells
+                if cell.metadata.get("nbgrader", {}).get("grade"))
+
+# student -> (files submitted, expected status, score, a piece of the reason)
+SUBMISSIONS = {
+    "perfect": ({NB: SOLUTION}, "graded", MAX_SCORE, ""),
+    "untouched": ({NB: RELEASE}, "graded", 0, ""),
+    "badjson": ({NB: b'{"cells": [\n'}, "failed", 0, "not valid JSON: 03_loss.ipynb"),
+    "empty": ({NB: b""}, "failed", 0, "empty file: 03_loss.ipynb"),
+    "notanotebook": ({NB: b'{"hello": "world"}'}, "failed", 0, "not a notebook: 03_loss.ipynb"),
+    "renamed": ({"My Loss (1).ipynb": SOLUTION}, "flagged", MAX_SCORE,
+                "renamed: My Loss (1).ipynb graded as 03_loss.ipynb"),
+    "nonotebook": ({"notes.txt": b"I could not do it"}, "failed", 0, "no notebook"),
+}
+GRADED_BY_NBGRADER = ["perfect", "untouched", "renamed"]
+KEYS = [(student, ASSIGNMENT) for student in SUBMISSIONS]
+
+
+def _fill(course):
+    for student, (files, *_) in SUBMISSIONS.items():
+        submit(course, student, files)
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory):
+    """A course with one submission of each kind, graded once with --jobs 2: (root, run, seconds)."""
+    course = make_course(tmp_path_factory.mktemp("graded") / "course")
+    _fill(course)
+    # A committed release/ must never be touched (the gradebook is filled from a temporary one).
+    (course / "release" / ASSIGNMENT).mkdir(parents=True)
+    (course / "release" / ASSIGNMENT / NB).write_bytes(b"committed release notebook")
+    os.utime(course / "release" / ASSIGNMENT / NB, ns=(1_000_000_000, 1_000_000_000))
+    start = time.monotonic()
+    run = grade(course, "--jobs", "2")
+    seconds = time.monotonic() - start
+    assert run.code == 0, f"coursegrade grade failed: {run!r}"
+    return course, run, seconds
+
+
+def _check_rows(run, rows=None):
+    """Each row of the base course has its expected status, score, max_score and reason."""
+    rows = rows or run.by_key
+    for student, (_, status, score, reason) in SUBMISSIONS.items():
+        row = rows[student, ASSIGNMENT]
+        got = (row["status"], float(row["score"]), float(row["max_score"]))
+        assert got == (status, score, MAX_SCORE), (f"{student}: (status, score, max_score) = {got}, expected "
+                                                   f"{(status, score, MAX_SCORE)}; reason {row['reason']!r}\n{run!r}")
+        if reason:
+            assert reason in row["reason"], f"{student}: reason {row['reason']!r} lacks {reason!r}"
+        else:
+            assert row["reason"] == "", f"{student}: unexpected reason {row['reason']!r}"
+
+
+# --- the first run -----------------------------------------------------------------------
+
+def test_every_submission_gets_one_row_with_its_status(base):
+    course, run, seconds = base
+    assert_one_row_each(run, KEYS)
+    _check_rows(run)
+    print(f"first run: {len(KEYS)} submissions, {len(GRADED_BY_NBGRADER)} autograded, {seconds:.1f} s")
+
+
+def test_csv_columns_and_summary(base):
+    course, run, _ = base
+    header = (course / "grades.csv").read_text().splitlines()[0]
+    assert header == "student,assignment,score,max_score,status,reason", f"CSV header: {header!r}"
+    assert "graded 2, flagged 1, failed 4" in run.out, f"summary line missing or wrong:\n{run.out}"
+    assert str(course / "grades.csv") in run.out, f"summary does not name the CSV:\n{run.out}"
+    assert "grading: 100%" in run.err, f"no progress bar on stderr:\n{run.err[-500:]}"
+
+
+def test_feedback_records_and_the_renamed_original(base):
+    course, run, _ = base
+    for student in GRADED_BY_NBGRADER:
+        html = course / "feedback" / student / ASSIGNMENT / f"{ASSIGNMENT}.html"
+        assert html.is_file(), f"no feedback for {student}: {html}"
+    for student in SUBMISSIONS:
+        record = json.loads((autograded(course, student) / cli.RECORD_NAME).read_text())
+        row = run.by_key[student, ASSIGNMENT]
+        assert record["status"] == row["status"] and re.fullmatch(r"[0-9a-f]{64}", record["sha256"]), \
+            f"{student}: record {record} does not match row {row}"
+    folder = course / "submitted" / "renamed" / ASSIGNMENT
+    assert (folder / "My Loss (1).ipynb").read_bytes() == SOLUTION.read_bytes(), "the renamed original was not kept"
+    assert (folder / NB).read_bytes() == SOLUTION.read_bytes(), "no copy under the expected name"
+
+
+def test_committed_release_is_untouched_and_the_gradebook_knows_the_assignment(base):
+    course, _, _ = base
+    release = course / "release" / ASSIGNMENT / NB
+    assert release.read_bytes() == b"committed release notebook", f"{release} was overwritten"
+    assert release.stat().st_mtime_ns == 1_000_000_000, f"{release} was touched"
+    assert sorted(p.name for p in (course / "release").iterdir()) == [ASSIGNMENT], "release/ got new folders"
+    from nbgrader.api import Gradebook
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        assert gb.find_assignment(ASSIGNMENT).max_score == MAX_SCORE
+
+
+# --- re-runs -----------------------------------------------------------------------------
+
+def test_rerun_skips_everything_already_graded(base, tmp_path):
+    course = copy_course(base[0], tmp_path / "course")
+    before = snapshot(course, SUBMISSIONS)
+    run = grade(course)
+    assert run.code == 0, repr(run)
+    assert "0 to grade" in run.out and f"{len(KEYS)} already graded" in run.out, f"not all skipped:\n{run.out}"
+    assert snapshot(course, SUBMISSIONS) == before, "a re-run changed records or autograded notebooks"
+    assert run.rows == base[1].rows, f"a re-run changed the rows:\n{run.rows}\nwas\n{base[1].rows}"
+
+
+def test_changed_and_interrupted_submissions_are_graded_again(base, tmp_path):
+    """untouched now submits the solution; perfect's record is gone (as after a kill).
+
+    A hook in this course's nbgrader_config.py stands in for the grading preprocessor's
+    execution report and flags untouched's submission: the row must say so.
+    """
+    course = copy_course(base[0], tmp_path / "course")
+    submit(course, "untouched", {NB: SOLUTION})
+    (autograded(course, "perfect") / cli.RECORD_NAME).unlink()
+    with open(course / "nbgrader_config.py", "a") as fh:
+        fh.write(REPORT_HOOK)
+    others = [s for s in SUBMISSIONS if s not in ("untouched", "perfect")]
+    before = snapshot(course, others)
+
+    run = grade(course, "--jobs", "2")
+    assert run.code == 0, repr(run)
+    assert_one_row_each(run, KEYS)
+    assert "2 to grade" in run.out, f"expected exactly the changed and the unrecorded submission graded:\n{run.out}"
+    assert snapshot(course, others) == before, "an unchanged submission was graded again"
+    untouched, perfect = run.by_key["untouched", ASSIGNMENT], run.by_key["perfect", ASSIGNMENT]
+    assert (untouched["status"], float(untouched["score"])) == ("flagged", MAX_SCORE), \
+        f"changed submission: {untouched}"
+    assert untouched["reason"] == "called a blocked reference function: nnlearn.losses.mse", untouched
+    assert (perfect["status"], float(perfect["score"])) == ("graded", MAX_SCORE), f"resumed submission: {perfect}"
+    assert (autograded(course, "perfect") / cli.RECORD_NAME).exists(), "no new record for the resumed submission"
+
+
+# Appended to a test course's nbgrader_config.py: after autograding, replace the
+# execution report of student "untouched" by a flagged one.
+REPORT_HOOK = '''
+
+def _test_report(assignment, student, notebooks):
+    import json, os
+    if student == "untouched":
+        path = os.path.join("autograded", student, assignment, assignment + ".grading.json")
+        if os.path.exists(path):
+            os.remove(path)
+        with open(path, "w") as fh:
+            json.dump({"status": "flagged",
+                       "reasons": ["called a blocked reference function: nnlearn.losses.mse"]}, fh)
+
+c.Autograde.post_convert_hook = _test_report
+'''
+
+
+def test_ctrl_c_leaves_a_resumable_state_and_jobs_1_gives_the_same_rows(base, tmp_path):
+    """A fresh course, graded with --jobs 1 in its own process group; Ctrl-C (SIGINT to
+    the group, as a terminal sends it) once the first submission is done; then resumed.
+
+    Two of the submissions need nbgrader (one is done before Ctrl-C, one is not).
+    """
+    students = ["perfect", "untouched", "badjson", "nonotebook"]
+    gradable = [s for s in students if s in GRADED_BY_NBGRADER]
+    course = make_course(tmp_path / "course")
+    for student in students:
+        submit(course, student, SUBMISSIONS[student][0])
+    records = [autograded(course, s) / cli.RECORD_NAME for s in gradable]
+    proc = subprocess.Popen([sys.executable, "-m", "coursegrade", "grade", "--jobs", "1"], cwd=course,
+                            env=nbgrader_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)
+    try:
+        deadline = time.monotonic() + 90
+        while not any(r.exists() for r in records) and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        os.killpg(proc.pid, signal.SIGINT)
+        out, err = proc.communicate(timeout=90)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert proc.returncode == 130, f"exit {proc.returncode} after Ctrl-C, expected 130\n{out}\n{err[-2000:]}"
+    assert "run the same command again" in err, f"no resume hint:\n{err[-2000:]}"
+    assert not (course / "grades.csv").exists(), "an interrupted run wrote a partial grades.csv"
+    finished = [s for s, r in zip(gradable, records) if r.exists()]
+    assert len(finished) == 1, f"finished before Ctrl-C: {finished}, expected exactly one of {gradable}"
+    before = snapshot(course, finished)
+
+    run = grade(course, "--jobs", "1")
+    assert run.code == 0, repr(run)
+    assert "1 to grade" in run.out, f"did not resume with the one submission left:\n{run.out}"
+    assert snapshot(course, finished) == before, f"graded twice: {finished}"
+    assert_one_row_each(run, [(s, ASSIGNMENT) for s in students])
+    want = [row for row in base[1].rows if row["student"] in students]
+    assert run.rows == want, f"--jobs 1 (resumed) rows differ from the --jobs 2 rows:\n{run.rows}\n{want}"
+
+
+# --- LMS zips ----------------------------------------------------------------------------
+
+def test_zip_goes_through_zip_collect(base, tmp_path):
+    course = copy_course(base[0], tmp_path / "course")
+    download = tmp_path / "submissions_03_loss.zip"
+    with zipfile.ZipFile(download, "w") as zf:
+        zf.write(SOLUTION, "download/s100_attempt_2026-11-20-10-00_03_loss.ipynb")
+        zf.writestr("download/s200_54321_67890_03_loss-1.ipynb", b"")        # re-upload counter, empty
+        zf.writestr("download/s300_my_answers.ipynb", b"{not json")           # wrong name
+        zf.writestr("download/readme.txt", b"not a submission")
+    run = grade(course, "--zip", str(download))
+    assert run.code == 0, repr(run)
+    new = {"s100": ("graded", MAX_SCORE, ""), "s200": ("failed", 0, "empty file: 03_loss.ipynb"),
+           "s300": ("failed", 0, "renamed: my_answers.ipynb graded as 03_loss.ipynb; not valid JSON")}
+    assert_one_row_each(run, KEYS + [(s, ASSIGNMENT) for s in new])
+    for student, (status, score, reason) in new.items():
+        row = run.by_key[student, ASSIGNMENT]
+        assert (row["status"], float(row["score"])) == (status, score) and reason in row["reason"], \
+            f"{student} from the zip: {row}, expected {status}, {score}, reason containing {reason!r}"
+    assert (course / "submitted" / "s300" / ASSIGNMENT / "my_answers.ipynb").exists(), "s300's file name not kept"
+    assert "readme.txt" in run.out, f"the skipped file is not reported:\n{run.out}"
+    assert "1 to grade" in run.out, f"only s100 needed nbgrader:\n{run.out}"
+    assert not list(course.glob(".coursegrade-zip-*")), "temporary zip folder left behind"
+
+
+@pytest.mark.parametrize("name, student, file_id", [
+    ("s1_attempt_2026-01-30-15-00-00_03_loss.ipynb", "s1", "03_loss"),
+    ("s1_03_loss.ipynb", "s1", "03_loss"),
+    ("doejane_12345_67890_03_loss-2.ipynb", "doejane", "03_loss"),
+    ("s1_x_03_loss_03_loss.ipynb", "s1", "03_loss"),
+    ("s1_my_work.ipynb", "s1", "my_work"),
+    ("s1_notes.txt", None, None),
+])
+def test_zip_file_name_pattern(name, student, file_id):
+    regexp = cli.ZIP_REGEXP.format(assignment=re.escape(ASSIGNMENT))
+    match = re.match(regexp, f"/course/downloaded/{ASSIGNMENT}/extracted/lms/{name}")  # as zip_collect applies it
+    got = (match["student_id"], match["file_id"]) if match else (None, None)
+    assert got == (student, file_id), f"{name}: (student_id, file_id) = {got}, expected {(student, file_id)}"
+
+
+# --- no grading needed ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("content, status, reason", [
+    (b"", "failed", "empty file: x.ipynb (0 bytes)"),
+    (b"  \n", "failed", "empty file"),
+    (b"\xff\xfe{", "failed", "not valid JSON: x.ipynb is not UTF-8"),
+    (b'{"cells": [', "failed", "not valid JSON: x.ipynb: Expecting value"),
+    (b"[1, 2]", "failed", "not a notebook: x.ipynb is a JSON list"),
+    (b'{"nbformat": 9, "nbformat_minor": 0, "cells": [], "metadata": {}}', "failed", "not a notebook: x.ipynb"),
+    (b'{"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": '
+     b'[{"cell_type": "code", "id": "a", "metadata": {}, "source": "1"}]}', "flagged", "invalid notebook: x.ipynb"),
+    (RELEASE.read_bytes(), "graded", ""),
+])
+def test_check_notebook(tmp_path, content, status, reason):
+    path = tmp_path / "x.ipynb"
+    path.write_bytes(content)
+    got = cli.check_notebook(path)
+    assert got[0] == status and reason in got[1], f"{content[:40]!r}: {got}, expected ({status!r}, ...{reason!r}...)"
+
+
+def test_execution_reports_merge_to_the_worst(tmp_path):
+    assert cli.read_execution_reports(tmp_path) == ("graded", []), "no report must mean graded"
+    (tmp_path / "a.grading.json").write_text(json.dumps({"status": "graded", "reasons": []}))
+    (tmp_path / "b.ipynb.grading.json").write_text(json.dumps({"status": "flagged", "reasons": ["cell timed out"]}))
+    assert cli.read_execution_reports(tmp_path) == ("flagged", ["cell timed out"])
+    (tmp_path / "c.grading.json").write_text("{broken")
+    status, reasons = cli.read_execution_reports(tmp_path)
+    assert status == "flagged" and "unreadable execution report c.grading.json" in reasons, (status, reasons)
+    assert cli.worst("graded", "failed", "flagged") == "failed"
+
+
+def test_hash_ignores_the_copy_made_for_a_renamed_notebook(tmp_path):
+    folder = submit(tmp_path, "s", {"mine.ipynb": RELEASE})
+    before = cli.submission_hash(folder)
+    status, reasons, gradable = cli.prepare_submission(folder, [NB])
+    assert (status, gradable) == ("flagged", True) and (folder / NB).exists(), (status, reasons)
+    assert cli.submission_hash(folder) == before, "the copy under the expected name changed the hash"
+    (folder / NB).write_bytes(SOLUTION.read_bytes())  # the student now submits the right name: theirs
+    assert cli.prepare_submission(folder, [NB])[:2] == ("graded", []), "a student's own notebook taken for our copy"
+    assert cli.submission_hash(folder) != before
+
+
+def test_command_errors_exit_non_zero(tmp_path, capsys):
+    assert cli.main(["grade", "--course-dir", str(tmp_path)]) == 1
+    assert "is not a course" in capsys.readouterr().err
+    course = make_course(tmp_path / "course")
+    assert cli.main(["grade", "--course-dir", str(course), "99_nothing"]) == 1
+    assert "unknown assignment '99_nothing'" in capsys.readouterr().err
+    assert cli.main(["grade", "--course-dir", str(course), "--zip", str(tmp_path / "missing.zip")]) == 1
+    assert "no such zip file" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main(["grade", "--jobs", "0"])
+    assert exit_info.value.code == 2 and "must be at least 1" in capsys.readouterr().err
+    with pytest.raises(cli.CourseError, match="cannot tell which assignment"):
+        cli.zip_assignment(Path("download.zip"), [], ["01_function_approximation", ASSIGNMENT])
+    assert cli.zip_assignment(Path("03_loss-2026.zip"), [], ["01_function_approximation", ASSIGNMENT]) == ASSIGNMENT
+
+
+def test_make_grade_passes_its_variables():
+    out = subprocess.run(["make", "-n", "grade", "ASSIGNMENT=03_loss 05_backprop", "ZIP=a.zip b.zip", "JOBS=3",
+                          "FORCE=1", "GRADE_ARGS=--retry-failed"], cwd=ROOT, capture_output=True, text=True).stdout
+    command = " ".join(out.replace("\\\n", " ").split())
+    assert ("-m coursegrade grade 03_loss 05_backprop --zip a.zip --zip b.zip --jobs 3 --force --retry-failed"
+            in command), f"make -n grade printed:\n{out}"
