@@ -307,6 +307,24 @@ def open_nbgrader(root):
     return app, NbGraderAPI(coursedir=coursedir, parent=app)
 
 
+def check_grading_can_run(app):
+    """Raise CourseError when the course's autograding cannot run on this machine.
+
+    With the sandboxed execution of ``nbgrader_config.py`` that means bubblewrap must
+    work here; otherwise every submission would fail for the same reason.
+    """
+    config = app.config
+    preprocessors = config.Autograde.autograde_preprocessors if "Autograde" in config else []
+    if not any(getattr(p, "__name__", str(p)).endswith("SandboxedExecute") for p in preprocessors or []):
+        return
+    from coursegrade.sandbox import SandboxUnavailable, check_available
+
+    try:
+        check_available()
+    except SandboxUnavailable as err:
+        raise CourseError(f"cannot grade here: {err}") from None
+
+
 def _failure_reason(result):
     """A one-line reason from the result of an NbGraderAPI call that failed."""
     text = (result.get("log") or "") + "\n" + (result.get("error") or "")
@@ -700,7 +718,7 @@ def grade(args):
             assignments.append(assignment)
     csv_path = Path(args.csv).resolve() if args.csv else root / "grades.csv"
 
-    _, api = open_nbgrader(root)
+    app, api = open_nbgrader(root)
     coursedir = api.coursedir
     added = ensure_in_gradebook(api, assignments)
     if added:
@@ -747,6 +765,7 @@ def grade(args):
     if tasks:
         from tqdm import tqdm
 
+        check_grading_can_run(app)
         (root / WORKER_LOG).write_text("", encoding="utf-8")
         progress = tqdm(total=len(tasks), desc="grading", unit="submission", file=sys.stderr, dynamic_ncols=True)
 
