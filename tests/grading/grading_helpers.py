@@ -27,6 +27,23 @@ def nbgrader_env():
     return env
 
 
+def require_sandbox():
+    """Skip (or, with COURSE_REQUIRE_SANDBOX=1 as in .ci/run, fail) when grading cannot run.
+
+    Grading runs each submission in a bubblewrap sandbox (grading/coursegrade/sandbox.py);
+    the same rule as tests/course/helpers.py.
+    """
+    import pytest
+    from coursegrade.sandbox import SandboxUnavailable, check_available
+
+    try:
+        check_available()
+    except SandboxUnavailable as error:
+        if os.environ.get("COURSE_REQUIRE_SANDBOX") == "1":
+            pytest.fail(f"COURSE_REQUIRE_SANDBOX=1 but {error}", pytrace=False)
+        pytest.skip(f"grading tests skipped: {error}")
+
+
 def committed_notebook(kind, assignment=ASSIGNMENT):
     """``solutions/<a>/<a>.ipynb`` or ``release/<a>/<a>.ipynb`` of the repository."""
     return ROOT / kind / assignment / f"{assignment}.ipynb"

@@ -25,7 +25,7 @@ import pytest
 
 from coursegrade import cli
 from grading_helpers import (ASSIGNMENT, ROOT, assert_one_row_each, autograded, committed_notebook, copy_course,
-                             grade, make_course, nbgrader_env, read_csv, snapshot, submit)
+                             grade, make_course, nbgrader_env, require_sandbox, snapshot, submit)
 
 SOLUTION = committed_notebook("solutions")
 RELEASE = committed_notebook("release")
@@ -56,6 +56,7 @@ def _fill(course):
 @pytest.fixture(scope="module")
 def base(tmp_path_factory):
     """A course with one submission of each kind, graded once with --jobs 2: (root, run, seconds)."""
+    require_sandbox()
     course = make_course(tmp_path_factory.mktemp("graded") / "course")
     _fill(course)
     # A committed release/ must never be touched (the gradebook is filled from a temporary one).
@@ -190,6 +191,7 @@ def test_ctrl_c_leaves_a_resumable_state_and_jobs_1_gives_the_same_rows(base, tm
 
     Two of the submissions need nbgrader (one is done before Ctrl-C, one is not).
     """
+    require_sandbox()
     students = ["perfect", "untouched", "badjson", "nonotebook"]
     gradable = [s for s in students if s in GRADED_BY_NBGRADER]
     course = make_course(tmp_path / "course")
@@ -222,6 +224,19 @@ def test_ctrl_c_leaves_a_resumable_state_and_jobs_1_gives_the_same_rows(base, tm
     assert_one_row_each(run, [(s, ASSIGNMENT) for s in students])
     want = [row for row in base[1].rows if row["student"] in students]
     assert run.rows == want, f"--jobs 1 (resumed) rows differ from the --jobs 2 rows:\n{run.rows}\n{want}"
+
+
+def test_without_the_sandbox_nothing_is_graded(base, tmp_path, monkeypatch):
+    """No bubblewrap: the command stops (exit 1, the reason) instead of failing every submission."""
+    from coursegrade import sandbox
+
+    course = copy_course(base[0], tmp_path / "course")
+    submit(course, "untouched", {NB: SOLUTION})
+    monkeypatch.setattr(sandbox, "bwrap_path", lambda: None)
+    run = grade(course)
+    assert run.code == 1 and "cannot grade here" in run.err and "bubblewrap" in run.err, repr(run)
+    assert (autograded(course, "untouched") / cli.RECORD_NAME).read_text() == \
+        (autograded(base[0], "untouched") / cli.RECORD_NAME).read_text(), "the old record was replaced"
 
 
 # --- LMS zips ----------------------------------------------------------------------------
