@@ -1,0 +1,155 @@
+"""Grading at scale: sandboxed autograding vs bare execution, and in parallel.
+
+In a temporary copy of the course, N synthetic submissions per assignment are
+graded with the one grading command (``coursegrade grade``): each is a solution
+notebook with a few exercises swapped for the untouched release stubs (a different,
+seeded mix per student), so scores vary and nobody is identical. It prints
+
+* seconds per submission, graded with ``--jobs 1``;
+* the overhead: that time over bare execution of the *same* submission notebooks,
+  one after another with nbclient in one process (kernel start included, no
+  sandbox, no tests of the grader, no nbgrader) -- goal <= 1.3x;
+* the speed-up of ``--jobs J`` (J = the number of cores) over ``--jobs 1`` on a
+  fresh copy of the same submissions -- goal >= 1.7x on 2 cores;
+* that both runs gave every student exactly one row, the same scores, and that
+  a re-run grades nobody again.
+
+Both grading runs include nbgrader's start-up, the feedback HTML and the CSV: what
+an instructor waits for. Usage::
+
+    python benchmarks/bench_grading.py [--n 6] [--assignments 02_neurons_and_activations ...] [--quick]
+"""
+
+import argparse
+import csv
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_ASSIGNMENTS = ["02_neurons_and_activations", "03_loss", "05_backprop"]
+
+
+def make_course(where, assignments):
+    course = Path(where)
+    course.mkdir(parents=True)
+    shutil.copy2(ROOT / "nbgrader_config.py", course)
+    for a in assignments:
+        shutil.copytree(ROOT / "source" / a, course / "source" / a,
+                        ignore=shutil.ignore_patterns("*.py", "__pycache__", ".ipynb_checkpoints"))
+    return course
+
+
+def synthetic_submission(assignment, seed):
+    """A solution with a seeded random subset of its answers replaced by the release stubs."""
+    solution = nbformat.read(str(ROOT / "solutions" / assignment / f"{assignment}.ipynb"), as_version=4)
+    release = nbformat.read(str(ROOT / "release" / assignment / f"{assignment}.ipynb"), as_version=4)
+    stubs = {c.metadata["nbgrader"]["grade_id"]: c.source for c in release.cells
+             if c.metadata.get("nbgrader", {}).get("solution")}
+    rng = random.Random(seed)
+    for cell in solution.cells:
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if grade_id in stubs and rng.random() < 0.3:
+            cell.source = stubs[grade_id]
+        cell.pop("outputs", None) if cell.cell_type != "code" else cell.update(outputs=[], execution_count=None)
+    return solution
+
+
+def submit(course, assignments, n):
+    notebooks = []
+    for a in assignments:
+        for i in range(n):
+            nb = synthetic_submission(a, seed=hash((a, i)) % 2**32)
+            path = course / "submitted" / f"student{i:03d}" / a / f"{a}.ipynb"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            nbformat.write(nb, str(path))
+            notebooks.append(path)
+    return notebooks
+
+
+def bare_execution(notebooks):
+    """Run every notebook top to bottom with nbclient (errors allowed, as in grading)."""
+    start = time.perf_counter()
+    for path in notebooks:
+        nb = nbformat.read(str(path), as_version=4)
+        NotebookClient(nb, timeout=120, kernel_name="python3", allow_errors=True,
+                       resources={"metadata": {"path": str(path.parent)}}).execute()
+    return time.perf_counter() - start
+
+
+def grade(course, jobs, assignments):
+    env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
+    start = time.perf_counter()
+    result = subprocess.run([sys.executable, "-m", "coursegrade", "grade", *assignments, "--jobs", str(jobs),
+                             "--course-dir", str(course)], env=env, capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    if result.returncode != 0:
+        sys.exit(f"coursegrade grade --jobs {jobs} failed ({result.returncode}):\n{result.stderr[-3000:]}")
+    with open(course / "grades.csv", newline="") as f:
+        rows = list(csv.DictReader(f))
+    return seconds, rows
+
+
+def check_rows(rows, expected, label):
+    keys = [(r["student"], r["assignment"]) for r in rows]
+    missing, doubled = expected - set(keys), {k for k in keys if keys.count(k) > 1}
+    bad = [r for r in rows if r["status"] != "graded"]
+    print(f"  {label}: {len(rows)} rows for {len(expected)} submissions; missing {len(missing)}, "
+          f"doubled {len(doubled)}, not 'graded' {len(bad)}")
+    if missing or doubled or bad:
+        sys.exit(f"{label}: rows wrong: missing {sorted(missing)[:5]}, doubled {sorted(doubled)[:5]}, "
+                 f"not graded {[(r['student'], r['assignment'], r['reason']) for r in bad][:5]}")
+    return {(r["student"], r["assignment"]): r["score"] for r in rows}
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--n", type=int, default=6, help="submissions per assignment (default 6)")
+    parser.add_argument("--assignments", nargs="+", default=DEFAULT_ASSIGNMENTS)
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="parallel jobs to compare with 1")
+    parser.add_argument("--quick", action="store_true", help="3 submissions of one assignment")
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.n, args.assignments = 3, args.assignments[:1]
+    os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"
+
+    with tempfile.TemporaryDirectory(prefix="bench-grading-") as tmp:
+        tmp = Path(tmp)
+        serial, parallel = make_course(tmp / "serial", args.assignments), make_course(tmp / "parallel", args.assignments)
+        notebooks = submit(serial, args.assignments, args.n)
+        submit(parallel, args.assignments, args.n)
+        expected = {(p.parent.parent.name, p.parent.name) for p in notebooks}
+        total = len(notebooks)
+        print(f"{total} synthetic submissions ({args.n} each of {', '.join(args.assignments)}), "
+              f"{os.cpu_count()} CPU(s)")
+
+        bare = bare_execution(notebooks)
+        print(f"bare nbclient execution, one after another: {bare:.1f} s = {bare / total:.2f} s per submission")
+        t1, rows1 = grade(serial, 1, args.assignments)
+        scores1 = check_rows(rows1, expected, "--jobs 1")
+        print(f"coursegrade grade --jobs 1: {t1:.1f} s = {t1 / total:.2f} s per submission; "
+              f"overhead over bare execution {t1 / bare:.2f}x (goal <= 1.3x)")
+        tj, rowsj = grade(parallel, args.jobs, args.assignments)
+        scoresj = check_rows(rowsj, expected, f"--jobs {args.jobs}")
+        print(f"coursegrade grade --jobs {args.jobs}: {tj:.1f} s = {tj / total:.2f} s per submission; "
+              f"speed-up {t1 / tj:.2f}x (goal >= 1.7x on 2 cores)")
+        if scores1 != scoresj:
+            diff = [k for k in scores1 if scores1[k] != scoresj.get(k)]
+            sys.exit(f"scores differ between --jobs 1 and --jobs {args.jobs}: {diff[:5]}")
+        print("  same scores in both runs; score spread:",
+              sorted({float(s) for s in scores1.values()})[:3], "...", max(float(s) for s in scores1.values()))
+        again, rows_again = grade(parallel, args.jobs, args.assignments)
+        check_rows(rows_again, expected, "re-run")
+        print(f"re-run of an already graded course: {again:.1f} s (nobody graded twice)")
+
+
+if __name__ == "__main__":
+    main()
