@@ -742,13 +742,18 @@ def grade(args):
             expected_keys.append((student, assignment))
             folder = submitted / student / assignment
             autograded = Path(coursedir.format_path(coursedir.autograded_directory, student, assignment))
-            sha = submission_hash(folder)
-            done = None if args.force else find_record(autograded, sha)
-            if done is not None and not (args.retry_failed and done["status"] == "failed"):
-                rows.append(done)
-                skipped += 1
+            try:
+                sha = submission_hash(folder)
+                done = None if args.force else find_record(autograded, sha)
+                if done is not None and not (args.retry_failed and done["status"] == "failed"):
+                    rows.append(done)
+                    skipped += 1
+                    continue
+                status, reasons, gradable = prepare_submission(folder, expected)
+            except OSError as err:  # an unreadable file: this submission fails, the rest go on
+                rows.append(make_row(student, assignment, "failed", [f"cannot read the submission: {err}"],
+                                     0, max_scores[assignment]))
                 continue
-            status, reasons, gradable = prepare_submission(folder, expected)
             if gradable:
                 tasks.append({"student": student, "assignment": assignment, "sha256": sha,
                               "status": status, "reasons": reasons})
