@@ -151,9 +151,12 @@ def command(workdir, student_lib, rfd, wfd, memory_mb):
     args = ["prlimit", f"--as={memory_mb * 2**20}", f"--fsize={256 * 2**20}", "--core=0", "--",
             bwrap_path(), "--unshare-all", "--die-with-parent", "--new-session",
             "--hostname", "sandbox", "--clearenv",
-            *_system_binds(), *_python_binds(),
+            *_system_binds(),
+            # The private /tmp first: binds made before it under /tmp (a .venv in
+            # /tmp/..., say) would be hidden by it.
             "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp",
             "--tmpfs", SANDBOX_HOME,
+            *_python_binds(),
             "--bind", str(workdir / "submission"), SANDBOX_WORK,
             "--ro-bind", str(workdir / "spec.json"), f"{SANDBOX_OPT}/spec.json",
             "--bind", str(workdir / "mpl"), f"{SANDBOX_HOME}/.mpl",
