@@ -299,9 +299,10 @@ def open_nbgrader(root):
         except SystemExit as err:
             raise CourseError(f"nbgrader cannot load the course configuration {root / 'nbgrader_config.py'}") from err
     coursedir = app.coursedir
-    # Our own files in submitted/ and autograded/ are not the student's: nbgrader must
-    # not copy them on into autograded/ and feedback/.
-    coursedir.ignore = list(coursedir.ignore) + [".coursegrade*"]
+    # nbgrader copies a submission's other files on into autograded/ and feedback/.
+    # Not ours (.coursegrade*), and no execution reports: a student's own
+    # *.grading.json must not pass for one, and the real ones are for the instructor.
+    coursedir.ignore = list(coursedir.ignore) + [".coursegrade*", "*" + REPORT_SUFFIX]
     if coursedir.db_url.startswith("sqlite:///") and "?" not in coursedir.db_url:
         coursedir.db_url += f"?timeout={SQLITE_TIMEOUT}"
     return app, NbGraderAPI(coursedir=coursedir, parent=app)
