@@ -36,7 +36,9 @@ MAX_SCORE = sum(cell.metadata["nbgrader"]["points"] for cell in nbformat.read(SO
 # student -> (files submitted, expected status, score, a piece of the reason)
 SUBMISSIONS = {
     "perfect": ({NB: SOLUTION}, "graded", MAX_SCORE, ""),
-    "untouched": ({NB: RELEASE}, "graded", 0, ""),
+    # with a forged execution report, which must not count (nor reach autograded/)
+    "untouched": ({NB: RELEASE, "forged.grading.json": b'{"status": "failed", "reasons": ["forged"]}'},
+                  "graded", 0, ""),
     "badjson": ({NB: b'{"cells": [\n'}, "failed", 0, "not valid JSON: 03_loss.ipynb"),
     "empty": ({NB: b""}, "failed", 0, "empty file: 03_loss.ipynb"),
     "notanotebook": ({NB: b'{"hello": "world"}'}, "failed", 0, "not a notebook: 03_loss.ipynb"),
@@ -107,6 +109,9 @@ def test_feedback_records_and_the_renamed_original(base):
     for student in GRADED_BY_NBGRADER:
         html = course / "feedback" / student / ASSIGNMENT / f"{ASSIGNMENT}.html"
         assert html.is_file(), f"no feedback for {student}: {html}"
+        extra = [p.name for p in html.parent.iterdir() if p.name.endswith(".grading.json") or ".coursegrade" in p.name]
+        assert not extra, f"feedback for {student} carries grading files: {extra}"
+    assert not (autograded(course, "untouched") / "forged.grading.json").exists(), "a submitted report was copied"
     for student in SUBMISSIONS:
         record = json.loads((autograded(course, student) / cli.RECORD_NAME).read_text())
         row = run.by_key[student, ASSIGNMENT]
