@@ -764,8 +764,9 @@ def grade(args):
                 rows.append(row)
 
     jobs = max(1, min(args.jobs or default_jobs(), len(tasks) or 1))
-    print(f"{len(expected_keys)} submission(s) of {', '.join(assignments)}: {len(tasks)} to grade "
-          f"({jobs} worker(s)), {skipped} already graded and unchanged (--force grades them again)"
+    print(f"{len(expected_keys)} submission(s) of {', '.join(assignments)}: {len(tasks)} to grade"
+          + (f" ({jobs} worker(s))" if tasks else "")
+          + f", {skipped} already graded and unchanged (--force grades them again)"
           + (f", {len(expected_keys) - len(tasks) - skipped} with nothing to grade" if
              len(expected_keys) - len(tasks) - skipped else ""))
     if tasks:
