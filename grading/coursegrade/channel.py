@@ -60,6 +60,10 @@ class TimedReader:
 
 def describe_exception(error):
     """The fields of a ``raise`` message for an exception."""
+    if type(error).__name__ == "TimeLimit":  # the worker's alarm (see worker.time_limit)
+        return {"op": "raise", "name": "TimeoutError", "types": ["TimeoutError"], "trace": "",
+                "message": "did not return within the grader's time limit (an endless loop?) "
+                           "and was stopped", "time_limit": True}
     types = [cls.__name__ for cls in type(error).__mro__ if cls.__module__ == "builtins"]
     # The student's frames only: not the grader's own (coursegrade) ones.
     frames = [f for f in traceback.extract_tb(error.__traceback__) if "/coursegrade/" not in f.filename]
@@ -160,7 +164,9 @@ class Channel:
                     self.serve(reply, buffers)
                     continue
                 if op == "raise":
-                    raise rebuild_exception(reply, self.where)
+                    error = rebuild_exception(reply, self.where)
+                    error.coursegrade_time_limit = bool(reply.get("time_limit"))
+                    raise error
                 if op != "return":
                     raise ChannelClosed(f"unexpected message {op!r} while waiting for an answer")
                 self.warnings.extend(str(w) for w in reply.get("warnings", [])[:20])

@@ -157,7 +157,10 @@ class Student:
         try:
             return self.channel.request({"op": "call", "name": name, "errstate": errstate}, args, kwargs,
                                         bind=self._stand_ins())
-        except TimeoutError:
+        except TimeoutError as error:
+            if getattr(error, "coursegrade_time_limit", False):   # stopped by the sandbox's alarm
+                self.problems.append(f"{name} ran over its time limit and was stopped")
+                raise
             self._stop(f"{name} did not return within {self.plan['call_timeout'] + GRACE} s "
                        "and the submission was stopped")
             raise TimeoutError(f"{name} did not return within the time limit (an endless loop?); "

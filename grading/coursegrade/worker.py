@@ -91,6 +91,8 @@ def run_cells(shell, cells, cell_timeout, progress):
                 with time_limit(cell_timeout):
                     result = shell.run_cell(cell["source"], store_history=True)
                 error = result.error_before_exec or result.error_in_exec
+                if isinstance(error, TimeLimit):  # IPython's run_code catches it itself
+                    raise error
             except TimeLimit:
                 error = TimeoutError(f"cell ran over its {cell_timeout:g} s time limit and was stopped")
             except BaseException as exc:  # noqa: BLE001 -- recorded; the next cell runs

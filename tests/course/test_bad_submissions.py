@@ -82,11 +82,6 @@ BUG_MEMORY_KEPT = (
     "frees it: VmSize 1023 -> 191 MiB); a later cell's first BLAS call then aborts the process "
     "('OpenBLAS error: Memory allocation still failed after 10 retries, giving up', exit code "
     "1) and, by the dead-process defect, every exercise scores 0")
-BUG_TIMEOUT_NOT_FLAGGED = (
-    "coursegrade worker.run_cells: IPython's run_cell catches the TimeLimit alarm itself "
-    "(bare except in run_code) and returns it as result.error_in_exec, so the record's error "
-    "is named 'TimeLimit', never 'TimeoutError' as proxy.Student._wait_ready expects: a "
-    "cell stopped after cell_timeout is not flagged")
 
 
 # --- The sandbox must be there ------------------------------------------------------------
@@ -691,7 +686,6 @@ def test_endless_loop_in_a_cell_is_stopped(graded):
     assert "time limit" in shown, f"bad_loop_cell: the looping cell does not say it was stopped: {shown[-500:]!r}"
 
 
-@known_bug(BUG_TIMEOUT_NOT_FLAGGED)
 def test_endless_loop_in_a_cell_is_flagged(graded):
     assert_status(graded, "bad_loop_cell", "flagged", "ran over its time limit")
 
