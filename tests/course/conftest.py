@@ -8,24 +8,11 @@ output with the committed ``release/`` and ``solutions/``; the grading tests add
 submissions to the same course and autograde them.
 """
 
-import os
 import shutil
 
 import pytest
 
-from .helpers import ROOT, generate, nbgrader_env
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _venv_on_path():
-    """nbgrader calls `alembic` and nbclient/nbval start `python` kernels by name."""
-    old = os.environ.get("PATH", "")
-    os.environ["PATH"] = nbgrader_env()["PATH"]
-    # The first matplotlib import on a fresh machine prints "Matplotlib is building the
-    # font cache" to stderr; do it here, not inside a notebook whose outputs are compared.
-    import matplotlib.font_manager  # noqa: F401
-    yield
-    os.environ["PATH"] = old
+from .helpers import ROOT, generate
 
 
 @pytest.fixture(scope="session")

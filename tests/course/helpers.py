@@ -38,17 +38,3 @@ def nbgrader_env():
     env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
     return env
 
-
-def require_sandbox():
-    """Skip (or, with COURSE_REQUIRE_SANDBOX=1 as in .ci/run, fail) when grading cannot run.
-
-    Grading runs each submission in a bubblewrap sandbox (grading/coursegrade/sandbox.py).
-    """
-    import pytest
-    from coursegrade.sandbox import SandboxUnavailable, check_available
-    try:
-        check_available()
-    except SandboxUnavailable as error:
-        if os.environ.get("COURSE_REQUIRE_SANDBOX") == "1":
-            pytest.fail(f"COURSE_REQUIRE_SANDBOX=1 but {error}", pytrace=False)
-        pytest.skip(f"grading tests skipped: {error}", allow_module_level=True)

@@ -38,16 +38,16 @@ working bubblewrap the module is skipped (with the reason), unless
 
 import html
 import json
-import os
 import re
 import shutil
 import subprocess
 import sys
-import time
 from dataclasses import dataclass
 
 import nbformat
 import pytest
+
+from coursegrade.notebook import is_test as _is_test, nbgrader_meta as _meta
 
 from .helpers import ROOT, nbgrader_env, notebook_path, read_notebook
 
@@ -56,7 +56,6 @@ A03 = "03_loss"
 PREFIX = "bad_"
 LIMITS = {"cell_timeout": 5, "call_timeout": 3, "memory_mb": 1024}
 HIDDEN_BEGIN, HIDDEN_END = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
-TIMINGS = {}  # step -> seconds, reported by test_grading_time_stays_small
 
 # Known defects: each is the reason of a strict xfail, which expects exactly the failing
 # assertion (a broken fixture is still an error). When one is fixed its test passes, the
@@ -86,40 +85,7 @@ BUG_MEMORY_KEPT = (
 
 # --- The sandbox must be there ------------------------------------------------------------
 
-def _sandbox_missing():
-    """Why the sandbox cannot run here, or None."""
-    try:
-        from coursegrade import sandbox
-    except ImportError as error:  # pragma: no cover -- requirements.txt installs it
-        return f"the coursegrade package is not installed ({error}): pip install -r requirements.txt"
-    try:
-        sandbox.check_available()
-    except sandbox.SandboxUnavailable as error:
-        return str(error)
-    return None
-
-
-@pytest.fixture(scope="module", autouse=True)
-def sandbox_available():
-    """Skip the module without bubblewrap; fail instead when COURSE_REQUIRE_SANDBOX=1."""
-    reason = _sandbox_missing()
-    if reason:
-        message = f"the bad-submission grading tests need the bubblewrap sandbox: {reason}"
-        if os.environ.get("COURSE_REQUIRE_SANDBOX") == "1":
-            pytest.fail(f"COURSE_REQUIRE_SANDBOX=1 but {message}", pytrace=False)
-        pytest.skip(message)
-
-
 # --- Notebook surgery ---------------------------------------------------------------------
-
-def _meta(cell):
-    return cell.get("metadata", {}).get("nbgrader", {}) or {}
-
-
-def _is_test(cell):
-    meta = _meta(cell)
-    return cell.cell_type == "code" and bool(meta.get("grade")) and not meta.get("solution")
-
 
 def _notebook(kind, assignment):
     """A fresh copy of the repository's committed release or solution notebook."""
@@ -459,13 +425,11 @@ def _nbgrader(course, *args):
     command = [sys.executable, "-m", "nbgrader", *args, f"--CourseDirectory.root={course}",
                f"--CourseDirectory.db_url={db}"]
     return subprocess.Popen(command, cwd=course, env=nbgrader_env(), text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT), time.perf_counter()
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
 
 
-def _finish(started, name):
-    process, t0 = started
+def _finish(process):
     log, _ = process.communicate()
-    TIMINGS[name] = time.perf_counter() - t0
     return process.returncode, log
 
 
@@ -525,7 +489,7 @@ class Results:
 
 
 @pytest.fixture(scope="module")
-def graded(sandbox_available, generated_course):
+def graded(sandbox, generated_course):
     """Submit the whole catalogue, autograde each assignment once (both side by side), then
     generate the feedback of the release-based submissions; afterwards remove what it added."""
     course = generated_course
@@ -542,15 +506,13 @@ def graded(sandbox_available, generated_course):
             running[a] = _nbgrader(course, "autograde", a, "--force", f"--CourseDirectory.student_id={PREFIX}*",
                                    *limits)
         errors, logs = {}, {}
-        for a, started in running.items():
-            n = sum(key[1] == a for key in CASES)
-            code, logs[a] = _finish(started, f"autograde {a} ({n} submissions)")
+        for a, process in running.items():
+            code, logs[a] = _finish(process)
             errors.update(_nbgrader_errors(logs[a]))
             # nbgrader exits 1 when it gave up on some submission; those are the strict xfails.
             assert code == 0 or _nbgrader_errors(logs[a]), f"nbgrader autograde {a} failed:\n{logs[a][-5000:]}"
         code, log = _finish(_nbgrader(course, "generate_feedback", FEEDBACK_GLOB, "--force",
-                                      f"--CourseDirectory.student_id={FEEDBACK_STUDENT}"),
-                            f"generate_feedback ({len(assignments)} submissions)")
+                                      f"--CourseDirectory.student_id={FEEDBACK_STUDENT}"))
         assert code == 0, f"nbgrader generate_feedback failed:\n{log[-5000:]}"
 
         from nbgrader.api import Gradebook
@@ -564,7 +526,7 @@ def graded(sandbox_available, generated_course):
                             for nb in submission.notebooks for g in nb.grades}
         yield Results(course, scores, errors)
     finally:
-        for process, _ in running.values():   # still running only if another call failed
+        for process in running.values():   # still running only if another call failed
             if process.poll() is None:
                 process.kill()
                 process.communicate()
@@ -798,12 +760,3 @@ def test_feedback_shows_no_hidden_test_source(graded, assignment):
         f"{FEEDBACK_STUDENT} ({assignment}): the feedback shows no NotImplementedError: expected the failing "
         "tests' messages")
 
-
-# --- The catalogue as a whole -------------------------------------------------------------------------
-
-def test_grading_time_stays_small(graded):
-    total = sum(TIMINGS.values())
-    report = "; ".join(f"{name}: {seconds:.1f} s" for name, seconds in TIMINGS.items())
-    print(f"\nbad-submission grading (wall clock, the autograde calls overlap): {report}")
-    slowest = max(TIMINGS.values())
-    assert slowest < 120, f"grading the bad submissions took too long: {report}"

@@ -21,9 +21,9 @@ import pytest
 from nbgrader.api import Gradebook
 
 from . import wrong_answers
-from .helpers import ASSIGNMENTS, generate, nbgrader_env, notebook_path, read_notebook, require_sandbox
+from .helpers import ASSIGNMENTS, generate, nbgrader_env, notebook_path, read_notebook
 
-require_sandbox()
+pytestmark = pytest.mark.usefixtures("sandbox")  # tests/conftest.py: bubblewrap is needed
 
 WRONG = {w.student: w for w in wrong_answers.load_all(ASSIGNMENTS)}
 

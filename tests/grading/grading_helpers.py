@@ -11,37 +11,11 @@ as few as they can: later tests work on copies of a course graded once.
 import contextlib
 import csv
 import io
-import os
 import shutil
-import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 ASSIGNMENT = "03_loss"  # small and quick to grade
-
-
-def nbgrader_env():
-    """The environment nbgrader and Jupyter kernels need: this venv's bin/ first on PATH."""
-    env = dict(os.environ)
-    env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
-    return env
-
-
-def require_sandbox():
-    """Skip (or, with COURSE_REQUIRE_SANDBOX=1 as in .ci/run, fail) when grading cannot run.
-
-    Grading runs each submission in a bubblewrap sandbox (grading/coursegrade/sandbox.py);
-    the same rule as tests/course/helpers.py.
-    """
-    import pytest
-    from coursegrade.sandbox import SandboxUnavailable, check_available
-
-    try:
-        check_available()
-    except SandboxUnavailable as error:
-        if os.environ.get("COURSE_REQUIRE_SANDBOX") == "1":
-            pytest.fail(f"COURSE_REQUIRE_SANDBOX=1 but {error}", pytrace=False)
-        pytest.skip(f"grading tests skipped: {error}")
 
 
 def committed_notebook(kind, assignment=ASSIGNMENT):

@@ -25,7 +25,7 @@ import pytest
 
 from coursegrade import cli
 from grading_helpers import (ASSIGNMENT, ROOT, assert_one_row_each, autograded, committed_notebook, copy_course,
-                             grade, make_course, nbgrader_env, require_sandbox, snapshot, submit)
+                             grade, make_course, snapshot, submit)
 
 SOLUTION = committed_notebook("solutions")
 RELEASE = committed_notebook("release")
@@ -56,9 +56,8 @@ def _fill(course):
 
 
 @pytest.fixture(scope="module")
-def base(tmp_path_factory):
+def base(sandbox, tmp_path_factory):
     """A course with one submission of each kind, graded once with --jobs 2: (root, run, seconds)."""
-    require_sandbox()
     course = make_course(tmp_path_factory.mktemp("graded") / "course")
     _fill(course)
     # A committed release/ must never be touched (the gradebook is filled from a temporary one).
@@ -196,7 +195,6 @@ def test_ctrl_c_leaves_a_resumable_state_and_jobs_1_gives_the_same_rows(base, tm
 
     Two of the submissions need nbgrader (one is done before Ctrl-C, one is not).
     """
-    require_sandbox()
     students = ["perfect", "untouched", "badjson", "nonotebook"]
     gradable = [s for s in students if s in GRADED_BY_NBGRADER]
     course = make_course(tmp_path / "course")
@@ -204,7 +202,7 @@ def test_ctrl_c_leaves_a_resumable_state_and_jobs_1_gives_the_same_rows(base, tm
         submit(course, student, SUBMISSIONS[student][0])
     records = [autograded(course, s) / cli.RECORD_NAME for s in gradable]
     proc = subprocess.Popen([sys.executable, "-m", "coursegrade", "grade", "--jobs", "1"], cwd=course,
-                            env=nbgrader_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             start_new_session=True)
     try:
         deadline = time.monotonic() + 90
