@@ -68,7 +68,7 @@ def describe_exception(error):
     # The student's frames only: not the grader's own (coursegrade) ones.
     frames = [f for f in traceback.extract_tb(error.__traceback__) if "/coursegrade/" not in f.filename]
     trace = "".join(traceback.format_list(frames[-4:]))
-    message = str(error) if not isinstance(error, KeyError) else repr(error.args[0]) if error.args else ""
+    message = str(error)
     return {"op": "raise", "name": type(error).__name__, "types": types,
             "message": message[:4000], "trace": trace[-4000:]}
 

@@ -68,9 +68,8 @@ class SandboxedExecute(NbGraderPreprocessor):
         problems = []
         try:
             cells = notebook.student_cells(nb, source_nb)
-            spec_path, _ = sandbox.prepare(workdir, cells, notebook.solution_functions(source_nb),
-                                           student_lib, self.cell_timeout, self.call_timeout,
-                                           files_from=build_dir)
+            sandbox.prepare(workdir, cells, notebook.solution_functions(source_nb),
+                            self.cell_timeout, self.call_timeout, files_from=build_dir)
             plan = {"workdir": str(workdir), "student_lib": str(student_lib), "memory_mb": self.memory_mb,
                     "cell_timeout": self.cell_timeout, "call_timeout": self.call_timeout,
                     "report": str(report_path)}
@@ -132,13 +131,13 @@ class SandboxedExecute(NbGraderPreprocessor):
                 continue
             outputs = []
             for stream in ("stdout", "stderr"):
-                text = str(record.get(stream) or "")[:OUTPUT_TEXT_LIMIT]
+                text = _cut(str(record.get(stream) or ""))
                 if text:
                     # Shown as stdout: the student's own stderr must not score anything.
                     outputs.append(nbformat.v4.new_output("stream", name="stdout", text=text))
             error = record.get("error")
             if error:
-                line = f"{error.get('name')}: {error.get('message')}"[:OUTPUT_TEXT_LIMIT]
+                line = _cut(f"{error.get('name')}: {error.get('message')}")
                 outputs.append(nbformat.v4.new_output("stream", name="stdout", text=line + "\n"))
             cell.outputs = outputs
 
@@ -151,6 +150,13 @@ class SandboxedExecute(NbGraderPreprocessor):
         tmp = path.with_suffix(".json.tmp")
         tmp.write_text(json.dumps(status, indent=1))
         os.replace(tmp, path)
+
+
+def _cut(text):
+    """At most OUTPUT_TEXT_LIMIT characters of a cell's output, saying when some were cut."""
+    if len(text) <= OUTPUT_TEXT_LIMIT:
+        return text
+    return text[:OUTPUT_TEXT_LIMIT] + f"\n[... {len(text) - OUTPUT_TEXT_LIMIT} more characters not shown]\n"
 
 
 def _nnlearn_folder():

@@ -11,6 +11,7 @@
 
 import ast
 import builtins
+import importlib.util
 import re
 
 import nbformat
@@ -55,17 +56,27 @@ def _target_names(target):
 
 
 def module_names(nb):
-    """Names bound to modules by the notebook's imports (``np``, ``plt``, ...)."""
+    """Names bound to modules by the notebook's imports (``np``, ``plt``, ``plotting``).
+
+    ``from package import name`` binds a module only when ``package.name`` is one
+    (looked up in the grader's own environment: this is the instructor's notebook).
+    """
     names = set()
     for cell in nb.cells:
         tree = _python(cell.source) if cell.cell_type == "code" else None
         for node in ast.walk(tree) if tree else ():
             if isinstance(node, ast.Import):
                 names |= {(a.asname or a.name).split(".")[0] for a in node.names}
-            elif isinstance(node, ast.ImportFrom):
-                names |= {a.asname or a.name for a in node.names if a.name[:1].islower()
-                          and not a.name.startswith(("load", "make", "plot", "save", "one", "train"))}
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                names |= {a.asname or a.name for a in node.names if _is_module(f"{node.module}.{a.name}")}
     return names
+
+
+def _is_module(dotted):
+    try:
+        return importlib.util.find_spec(dotted) is not None
+    except (ImportError, ValueError):
+        return False
 
 
 def defined_names(tree, modules=frozenset()):

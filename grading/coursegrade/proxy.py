@@ -183,6 +183,6 @@ class Student:
         self._kill()
         report = {"cells": self.cells, "defined": self.defined, "blocked": sorted(set(self.blocked)),
                   "problems": self.problems, "dead": self.dead, "calls": self.calls,
-                  "warnings": self.channel.warnings[:20] if self.channel else [],
+                  "warnings": list(dict.fromkeys(self.channel.warnings))[:20] if self.channel else [],
                   "seconds": round(time.perf_counter() - self.started, 3)}
         Path(self.plan["report"]).write_text(json.dumps(report))

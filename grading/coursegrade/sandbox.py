@@ -112,7 +112,7 @@ def _font_cache(config_dir):
         shutil.copy2(path, config_dir / path.name)
 
 
-def prepare(workdir, cells, functions, student_lib, cell_timeout, call_timeout, files_from=None):
+def prepare(workdir, cells, functions, cell_timeout, call_timeout, files_from=None):
     """Fill ``workdir`` (a private folder outside the course) for one sandbox run.
 
     Returns the path of the spec file the worker reads.
@@ -130,8 +130,7 @@ def prepare(workdir, cells, functions, student_lib, cell_timeout, call_timeout, 
             "call_timeout": call_timeout, "file_dir": f"{SANDBOX_HOME}/received"}
     spec_path = workdir / "spec.json"
     spec_path.write_text(json.dumps(spec))
-    (workdir / "lib").mkdir(exist_ok=True)
-    return spec_path, Path(student_lib)
+    return spec_path
 
 
 def command(workdir, student_lib, rfd, wfd, memory_mb):

@@ -95,20 +95,6 @@ def read_message(stream):
     return header, buffers
 
 
-def send(stream, header, value_fields=None):
-    """Encode the values of ``value_fields`` (name -> value) into ``header`` and write it.
-
-    Returns the Encoder, whose ``refs`` and ``callables`` the caller may need.
-    """
-    encoder = Encoder()
-    header = dict(header)
-    for name, value in (value_fields or {}).items():
-        header[name] = encoder.encode(value)
-    header["nbuf"] = len(encoder.buffers)
-    write_message(stream, header, encoder.buffers)
-    return encoder
-
-
 # --- Values ---------------------------------------------------------------------------
 
 class Encoder:
@@ -378,8 +364,10 @@ def update_in_place(original, new):
 
 def dumps(value):
     """Encode a value to bytes (one frame); for tests and files."""
+    encoder = Encoder()
+    header = {"value": encoder.encode(value), "nbuf": len(encoder.buffers)}
     out = io.BytesIO()
-    send(out, {}, {"value": value})
+    write_message(out, header, encoder.buffers)
     return out.getvalue()
 
 
