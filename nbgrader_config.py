@@ -37,8 +37,23 @@ c.Execute.timeout = 60
 
 # --- Autograding --------------------------------------------------------------------
 # A student who deleted a test cell must not escape its points: put it back from the
-# gradebook (otherwise nbgrader leaves the cell "needs manual grade").
+# gradebook (otherwise nbgrader leaves the cell "needs manual grade"). nbgrader 0.9.6's
+# own OverwriteCells fails on a notebook whose metadata an editor stripped, or from
+# which a whole exercise was deleted (KeyError: the whole notebook scores 0);
+# coursegrade's RestoreCells re-marks test cells by their text and restores the rest.
+from coursegrade.repair import RestoreCells  # noqa: E402
+from nbgrader.preprocessors import (CheckCellMetadata, ClearOutput, DeduplicateIds,  # noqa: E402
+                                    OverwriteKernelspec)
+
 c.OverwriteCells.add_missing_cells = True
+c.RestoreCells.add_missing_cells = True
+c.Autograde.sanitize_preprocessors = [
+    ClearOutput,
+    DeduplicateIds,
+    OverwriteKernelspec,
+    RestoreCells,
+    CheckCellMetadata,
+]
 
 # nbgrader scores a test cell 0 when it writes *anything* to stderr. Some output on
 # stderr is harmless and not the student's doing, so we drop a stderr stream output

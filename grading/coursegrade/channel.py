@@ -16,6 +16,7 @@ Messages (``op``):
 """
 
 import builtins
+import contextlib
 import os
 import select
 import traceback
@@ -105,6 +106,7 @@ class Channel:
     def __init__(self, rfd, wfd, functions=None, file_dir=None, timeout=None, where="raised"):
         self.reader = TimedReader(rfd, timeout)
         self.writer = os.fdopen(wfd, "wb", buffering=1 << 16, closefd=False)
+        self._wfd = wfd
         self.functions = functions
         self.file_dir = file_dir
         self.where = where
@@ -112,6 +114,14 @@ class Channel:
         self._next_handle = 0
         self.warnings = []       # warnings raised by served calls (sandbox end)
         self.namespace = {}      # where 'bind' puts stand-ins (the sandbox: the notebook's globals)
+
+    def close(self):
+        """Close both pipe ends (after the other side is gone)."""
+        with contextlib.suppress(OSError):
+            self.writer.close()
+        for fd in (self.reader.fd, self._wfd):
+            with contextlib.suppress(OSError):
+                os.close(fd)
 
     # -- sending ----------------------------------------------------------------------
     def _callable_ref(self, fn):

@@ -144,11 +144,11 @@ def _is_import(tree, name):
                for node in tree.body)
 
 
-def _normalise(source):
+def normalise(source):
     return re.sub(r"\s+", " ", source).strip()
 
 
-def _without_hidden(source):
+def without_hidden(source):
     return re.sub(rf"{re.escape(HIDDEN_BEGIN)}.*?{re.escape(HIDDEN_END)}\n?", "", source, flags=re.S)
 
 
@@ -161,12 +161,12 @@ def student_cells(submission_nb, source_nb):
     test_texts = set()
     for cell in source_nb.cells:
         if is_test(cell):
-            test_texts |= {_normalise(cell.source), _normalise(_without_hidden(cell.source))}
+            test_texts |= {normalise(cell.source), normalise(without_hidden(cell.source))}
     cells = []
     for index, cell in enumerate(submission_nb.cells):
         if cell.get("cell_type") != "code" or not isinstance(cell.get("source"), str):
             continue
-        if is_test(cell) or _normalise(cell.source) in test_texts:
+        if is_test(cell) or normalise(cell.source) in test_texts:
             continue
         cells.append({"index": index, "source": cell.source})
     return cells

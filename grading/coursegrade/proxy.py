@@ -31,6 +31,7 @@ from . import sandbox, wire
 from .channel import Channel, ChannelClosed
 
 GRACE = 15  # seconds beyond the worker's own time limits before the grader kills it
+MAX_RESTARTS = 5  # times a submission whose process died is started again
 
 
 class SubmissionUnavailable(RuntimeError):
@@ -52,6 +53,10 @@ class Student:
         self.ready = False
         self.calls = 0
         self.proxies = {}          # name -> proxy handed to the grading notebook
+        self.restarts = 0          # times the process died and was started again
+        self.fatal = {}            # function -> why it is not called again (it killed the process)
+        self.lost_cells = {}       # index -> record of a cell the process died in
+        self.warnings = []         # warnings recorded by channels of earlier processes
         self.namespace = {}
         self.started = time.perf_counter()
 
@@ -61,39 +66,76 @@ class Student:
         plan = json.loads(Path(plan_path).read_text())
         student = cls(plan)
         student.namespace = namespace if namespace is not None else {}
-        student.process, rfd, wfd = sandbox.launch(plan["workdir"], plan["student_lib"],
-                                                   plan["memory_mb"])
-        student.channel = Channel(rfd, wfd, where="in the submission's code",
-                                  timeout=plan["cell_timeout"] + GRACE)
+        student._launch()
         return student
+
+    def _launch(self):
+        if self.channel is not None:
+            self.warnings += self.channel.warnings
+            self.channel.close()
+        self.process, rfd, wfd = sandbox.launch(self.plan["workdir"], self.plan["student_lib"],
+                                                self.plan["memory_mb"])
+        self.channel = Channel(rfd, wfd, where="in the submission's code",
+                               timeout=self.plan["cell_timeout"] + GRACE)
+        self.ready = False
+
+    def _restart(self, skip=None):
+        """Start the submission again after its process died; False when it may not.
+
+        ``skip``: the index of the cell it died in, which is left out from now on. The
+        other cells run, as they do after a cell that raised an error: a kernel that
+        dies in JupyterLab keeps nothing, but the student's answers in the other
+        cells are their work and keep their points (the submission is flagged).
+        """
+        if self.restarts >= MAX_RESTARTS:
+            return False
+        self.restarts += 1
+        if skip is not None:
+            spec_path = Path(self.plan["workdir"]) / "spec.json"
+            spec = json.loads(spec_path.read_text())
+            spec["cells"] = [c for c in spec["cells"] if c["index"] != skip]
+            spec_path.write_text(json.dumps(spec))
+        self.process, self.ready = None, False   # started again by the next _wait_ready
+        return True
 
     # -- start-up -----------------------------------------------------------------------
     def _wait_ready(self):
-        if self.ready or self.dead:
-            return
-        current = None
-        try:
-            while True:
-                header, _ = self.channel._read()
-                op = header.get("op")
-                if op == "cell":
-                    current = header.get("index")
-                elif op == "ready":
-                    self.cells = header.get("cells", [])
-                    self.defined = header.get("defined", [])
-                    self.blocked = header.get("blocked", [])
-                    self.ready = True
-                    self.channel.reader.timeout = self.plan["call_timeout"] + GRACE
-                    for record in self.cells:
-                        error = record.get("error") or {}
-                        if error.get("name") == "TimeoutError":
-                            self.problems.append(f"cell {record['index'] + 1} ran over its time limit")
-                    return
+        while not (self.ready or self.dead):
+            if self.process is None:
+                self._launch()
+            current = None
+            try:
+                while True:
+                    header, _ = self.channel._read()
+                    op = header.get("op")
+                    if op == "cell":
+                        current = header.get("index")
+                    elif op == "ready":
+                        break
+                    else:
+                        raise ChannelClosed(f"unexpected message {op!r} during start-up")
+            except (ChannelClosed, TimeoutError) as error:
+                where = f"while running cell {current + 1}" if current is not None else "while starting"
+                reason = f"the submission's process {self._death(error)} {where}"
+                self._kill()
+                if current is not None:
+                    self.lost_cells[current] = {"index": current, "stdout": "", "stderr": "",
+                                                "error": {"name": "ProcessDied", "message": reason}}
+                if current is None or not self._restart(skip=current):
+                    self._stop(reason)
                 else:
-                    raise ChannelClosed(f"unexpected message {op!r} during start-up")
-        except (ChannelClosed, TimeoutError) as error:
-            where = f"while running cell {current + 1}" if current is not None else "while starting"
-            self._stop(f"the submission's process {self._death(error)} {where}")
+                    self.problems.append(reason + "; the notebook was run again without that cell")
+                continue
+            self.cells = sorted(header.get("cells", []) + list(self.lost_cells.values()),
+                                key=lambda record: record.get("index", -1))
+            self.defined = header.get("defined", [])
+            self.ready = True
+            self.channel.reader.timeout = self.plan["call_timeout"] + GRACE
+            for record in self.cells:
+                error = record.get("error") or {}
+                problem = f"cell {record['index'] + 1} ran over its time limit"
+                if error.get("name") == "TimeoutError" and problem not in self.problems:
+                    self.problems.append(problem)
 
     def _death(self, error):
         if isinstance(error, TimeoutError):
@@ -149,6 +191,8 @@ class Student:
                 if (value := self.namespace.get(name, proxy)) is not proxy and callable(value)}
 
     def call(self, name, args, kwargs):
+        if name in self.fatal:     # it killed the process once: not again (each restart costs time)
+            raise SubmissionUnavailable(f"{name} is not called again: {self.fatal[name]}")
         self._wait_ready()
         if self.dead:
             raise SubmissionUnavailable(f"{name} cannot be called: {self.dead}")
@@ -161,19 +205,31 @@ class Student:
             if getattr(error, "coursegrade_time_limit", False):   # stopped by the sandbox's alarm
                 self.problems.append(f"{name} ran over its time limit and was stopped")
                 raise
-            self._stop(f"{name} did not return within {self.plan['call_timeout'] + GRACE} s "
-                       "and the submission was stopped")
-            raise TimeoutError(f"{name} did not return within the time limit (an endless loop?); "
-                               "the submission was stopped, so later tests cannot call it") from None
+            reason = (f"{name} did not return within {self.plan['call_timeout'] + GRACE} s "
+                      "and the submission was stopped")
+            self._died(name, reason)
+            raise TimeoutError(f"{name} did not return within the time limit (an endless loop?) and "
+                               "was stopped") from None
         except ChannelClosed as error:
-            self._stop(f"the submission's process {self._death(error)} while running {name}")
-            raise SubmissionUnavailable(f"{name} cannot be checked: {self.dead}") from None
+            reason = f"the submission's process {self._death(error)} while running {name}"
+            self._died(name, reason)
+            raise SubmissionUnavailable(f"{name} cannot be checked: {reason}") from None
+
+    def _died(self, name, reason):
+        """The process died (or hung) in a call of ``name``: start it again for the other tests."""
+        self.fatal[name] = reason
+        self._kill()
+        if self._restart():
+            self.problems.append(reason + "; it was started again for the remaining tests")
+        else:
+            self._stop(reason)
 
     # -- the end ----------------------------------------------------------------------------
     def finish(self):
         """Stop the sandbox and write the report the nbgrader preprocessor reads."""
-        self._wait_ready()
-        if not self.dead:
+        if self.process is not None:     # None: it died in a call and no test needed it again
+            self._wait_ready()
+        if not self.dead and self.process is not None:
             try:
                 wire.write_message(self.channel.writer, {"op": "bye"})
                 header, _ = self.channel._read()
@@ -183,6 +239,7 @@ class Student:
         self._kill()
         report = {"cells": self.cells, "defined": self.defined, "blocked": sorted(set(self.blocked)),
                   "problems": self.problems, "dead": self.dead, "calls": self.calls,
-                  "warnings": list(dict.fromkeys(self.channel.warnings))[:20] if self.channel else [],
+                  "restarts": self.restarts,
+                  "warnings": list(dict.fromkeys(self.warnings + (self.channel.warnings if self.channel else [])))[:20],
                   "seconds": round(time.perf_counter() - self.started, 3)}
         Path(self.plan["report"]).write_text(json.dumps(report))

@@ -27,10 +27,6 @@ student did and what the grader must make of it):
 5. honest answers that write warnings to stderr keep their points;
 6. the feedback HTML of a failing submission quotes no line of the hidden tests.
 
-What the grader gets wrong today is marked ``xfail(strict=True)`` (``known_bug``) with the
-reason, one of the ``BUG_*`` texts below: once fixed, the strict xfail fails and the mark
-goes.
-
 Only the cheap assignments are used: 02_neurons_and_activations and 03_loss. Without a
 working bubblewrap the module is skipped (with the reason), unless
 ``COURSE_REQUIRE_SANDBOX=1``, where that is a failure.
@@ -56,34 +52,6 @@ A03 = "03_loss"
 PREFIX = "bad_"
 LIMITS = {"cell_timeout": 5, "call_timeout": 3, "memory_mb": 1024}
 HIDDEN_BEGIN, HIDDEN_END = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
-
-# Known defects: each is the reason of a strict xfail, which expects exactly the failing
-# assertion (a broken fixture is still an error). When one is fixed its test passes, the
-# strict xfail turns that into a failure, and the mark goes.
-def known_bug(reason):
-    return pytest.mark.xfail(strict=True, raises=AssertionError, reason=reason)
-
-
-BUG_MISSING_CELLS = (
-    "nbgrader 0.9.6 OverwriteCells.add_missing_grade_cells (overwritecells.py:140) raises "
-    "KeyError when a test cell AND the solution/grade cell before it are both missing from "
-    "the submission (all metadata stripped, or an exercise deleted): nbgrader reports 'error "
-    "processing assignment' and the whole notebook scores 0, with no .grading.json")
-BUG_DEAD_PROCESS = (
-    "coursegrade worker.py runs every cell before it serves a single call, so when the "
-    "submission's process dies in a cell (os._exit, an abort in a C library) proxy.py "
-    "Student._wait_ready marks it dead and every exercise scores 0, even those defined "
-    "before the fatal cell")
-BUG_MEMORY_KEPT = (
-    "after a cell fails with MemoryError the hoard stays allocated: it is reachable from the "
-    "failed cell's traceback, held by sys.last_traceback/last_value, shell.InteractiveTB.tb, "
-    "shell.last_execution_result and worker.run_cells' own `result` (only clearing all four "
-    "frees it: VmSize 1023 -> 191 MiB); a later cell's first BLAS call then aborts the process "
-    "('OpenBLAS error: Memory allocation still failed after 10 retries, giving up', exit code "
-    "1) and, by the dead-process defect, every exercise scores 0")
-
-
-# --- The sandbox must be there ------------------------------------------------------------
 
 # --- Notebook surgery ---------------------------------------------------------------------
 
@@ -216,11 +184,20 @@ def _sys_exit(course, assignment):
 @case("os_exit", A02)
 def _os_exit(course, assignment):
     """Solution notebook with `os._exit(1)` in a new cell just before the softmax exercise:
-    the submission's process dies there. It is still graded (it has a gradebook row), the
-    status is flagged with a reason saying that the process exited, softmax, collapse_linear
-    and init_weights (defined after the exit) score 0, and the exercises defined before it
-    should keep their points."""
+    the submission's process dies there. The grader runs the notebook again without that
+    cell (a cell that kills the process counts as a cell that failed): full marks, and
+    the status is flagged with a reason saying that the process exited."""
     return _insert_before(_notebook("solutions", assignment), "softmax", "import os\nos._exit(1)\n")
+
+
+@case("os_exit_in_function", A03)
+def _os_exit_in_function(course, assignment):
+    """Solution notebook whose binary_cross_entropy calls `os._exit(3)` (no demo cell of 03
+    calls it, so the process dies in the grader's call): the grader starts the submission
+    again for the other tests and does not call binary_cross_entropy again: only
+    binary_cross_entropy_test scores 0, and the status is flagged."""
+    return _replace(_notebook("solutions", assignment), "binary_cross_entropy",
+                    "def binary_cross_entropy(p, y):\n    import os\n    os._exit(3)\n")
 
 
 @case("memory_array", A03)
@@ -509,7 +486,7 @@ def graded(sandbox, generated_course):
         for a, process in running.items():
             code, logs[a] = _finish(process)
             errors.update(_nbgrader_errors(logs[a]))
-            # nbgrader exits 1 when it gave up on some submission; those are the strict xfails.
+            # nbgrader exits 1 when it gave up on some submission: that case's test says so (Results.grades).
             assert code == 0 or _nbgrader_errors(logs[a]), f"nbgrader autograde {a} failed:\n{logs[a][-5000:]}"
         code, log = _finish(_nbgrader(course, "generate_feedback", FEEDBACK_GLOB, "--force",
                                       f"--CourseDirectory.student_id={FEEDBACK_STUDENT}"))
@@ -559,8 +536,12 @@ def assert_scores(results, student, assignment=None, zero=()):
         if score != want or manual:
             wrong.append(f"{name} scored {score:g}/{max_score:g}{' (needs manual grading)' if manual else ''}, "
                          f"expected {want:g}")
-    assert not wrong, (f"{student} ({c.assignment}): " + "; ".join(wrong) +
-                       f".\n  All scores: {_summary(grades)}\n  Case: {c.doc}")
+    if wrong:
+        path = results.autograded(student, c.assignment, ".grading.json")
+        report = json.loads(path.read_text()) if path.exists() else {"status": "no report", "reasons": []}
+        raise AssertionError(f"{student} ({c.assignment}): " + "; ".join(wrong) +
+                             f".\n  All scores: {_summary(grades)}\n  Grading status: {report['status']}, "
+                             f"reasons: {report['reasons']}\n  Case: {c.doc}")
 
 
 def assert_status(results, student, status, *reason_words):
@@ -596,12 +577,26 @@ def test_release_with_tests_edited_to_pass_earns_zero(graded, assignment):
 
 # --- 2. Stripped metadata ------------------------------------------------------------------------
 
-@known_bug(BUG_MISSING_CELLS)
 def test_stripped_metadata_answers_are_still_found(graded):
     assert_scores(graded, "bad_no_metadata")
+    # The test cells are recognised by their text where they stand, not re-added elsewhere.
+    nb = read_notebook(graded.autograded("bad_no_metadata"))
+    order = [_meta(c)["grade_id"] for c in nb.cells if _is_test(c)]
+    assert order == list(POINTS[A02]), (f"bad_no_metadata: test cells in the autograded notebook: {order}, "
+                                        f"expected those of source/{A02} in order: {list(POINTS[A02])}")
+    readded = [c.source.splitlines()[0] for c in nb.cells if "was missing from the submission" in c.source]
+    assert not readded, f"bad_no_metadata: test cells were re-added instead of recognised: {readded}"
+    assert nb.cells[_index(nb, "sigmoid_test") - 1].source.lstrip().startswith("def sigmoid"), (
+        "bad_no_metadata: the sigmoid test cell no longer follows the student's sigmoid cell")
 
 
-@known_bug(BUG_MISSING_CELLS)
+def test_deleted_exercise_test_is_put_back_in_place(graded):
+    nb = read_notebook(graded.autograded("bad_deleted_exercise"))
+    order = [_meta(c)["grade_id"] for c in nb.cells if _is_test(c)]
+    assert order == list(POINTS[A02]), (f"bad_deleted_exercise: test cells in the autograded notebook: {order}, "
+                                        f"expected those of source/{A02} in order: {list(POINTS[A02])}")
+
+
 def test_deleted_exercise_costs_only_its_points(graded):
     assert_scores(graded, "bad_deleted_exercise", zero={"relu_test"})
 
@@ -612,17 +607,18 @@ def test_sys_exit_costs_only_the_cell_it_stops(graded):
     assert_scores(graded, "bad_sys_exit", zero={"one_hot_test"})
 
 
-def test_os_exit_is_graded_and_flagged(graded):
-    grades = graded.grades("bad_os_exit")
-    after = {"softmax_test", "collapse_linear_test", "init_weights_test"}
-    assert all(grades[name][0] == 0 for name in after), (
-        f"bad_os_exit: the exercises defined after os._exit(1) must score 0: {_summary(grades)}")
-    assert_status(graded, "bad_os_exit", "flagged", "exited with code 1")
+def test_os_exit_costs_only_the_cell_and_is_flagged(graded):
+    assert_scores(graded, "bad_os_exit")
+    assert_status(graded, "bad_os_exit", "flagged", "exited with code 1", "run again without that cell")
+    shown = _cell_output(graded, "bad_os_exit", "os._exit(1)")
+    assert "ProcessDied" in shown and "exited with code 1" in shown, (
+        f"bad_os_exit: the fatal cell should say that the process died there; it shows {shown[-500:]!r}")
 
 
-@known_bug(BUG_DEAD_PROCESS)
-def test_os_exit_keeps_the_answers_before_it(graded):
-    assert_scores(graded, "bad_os_exit", zero={"softmax_test", "collapse_linear_test", "init_weights_test"})
+def test_os_exit_in_a_function_costs_only_that_exercise(graded):
+    assert_scores(graded, "bad_os_exit_in_function", zero={"binary_cross_entropy_test"})
+    assert_status(graded, "bad_os_exit_in_function", "flagged", "exited with code 3",
+                  "while running binary_cross_entropy", "started again")
 
 
 def test_memory_exhaustion_by_one_array_costs_nothing(graded):
@@ -637,7 +633,6 @@ def test_memory_exhaustion_by_a_growing_list_is_graded(graded):
     graded.status("bad_memory_list")
 
 
-@known_bug(BUG_MEMORY_KEPT)
 def test_memory_exhaustion_by_a_growing_list_costs_nothing(graded):
     assert_scores(graded, "bad_memory_list")
 
