@@ -172,11 +172,13 @@ def student_cells(submission_nb, source_nb):
     return cells
 
 
-def grading_notebook(source_nb, plan_path):
+def grading_notebook(source_nb, plan_path, cwd=None):
     """The notebook the grading kernel runs (a new notebook; ``source_nb`` is not changed).
 
     Its test cells keep their nbgrader metadata, so their outputs can be copied back
-    to the submission by ``grade_id``.
+    to the submission by ``grade_id``. Its first cell resets the kernel (it may have
+    graded another submission before: ``proxy.fresh_state``), moves to ``cwd`` and
+    starts the sandboxed submission.
     """
     functions = set(solution_functions(source_nb))
     modules = module_names(source_nb)
@@ -200,15 +202,21 @@ def grading_notebook(source_nb, plan_path):
     keep.reverse()
 
     nb = nbformat.v4.new_notebook(metadata=source_nb.metadata)
-    nb.cells.append(nbformat.v4.new_code_cell(
-        # One BLAS thread: the grading kernel and the sandbox hand control back and
-        # forth many times a second, and OpenBLAS's spinning helper threads would
-        # steal the CPU from the other side (measured: a 30x slower hidden test).
-        "import os\n"
-        "for _name in ('OPENBLAS_NUM_THREADS', 'OMP_NUM_THREADS', 'MKL_NUM_THREADS'):\n"
-        "    os.environ[_name] = '1'\n"
-        "import coursegrade.proxy\n"
-        f"{STUDENT} = coursegrade.proxy.Student.start({str(plan_path)!r}, globals())"))
+    # The working folder first: the kernel may have graded another submission, whose
+    # folder is gone, and %reset needs a current folder that exists. Then a clean
+    # namespace (proxy.fresh_state). One BLAS thread: the grading kernel and the sandbox
+    # hand control back and forth many times a second, and OpenBLAS's spinning helper
+    # threads would steal the CPU from the other side (measured: a 30x slower hidden test).
+    preamble = f"__import__('os').chdir({str(cwd)!r})\n" if cwd else ""
+    preamble += ("%reset -f\n"
+                 "import os\n"
+                 "for _name in ('OPENBLAS_NUM_THREADS', 'OMP_NUM_THREADS', 'MKL_NUM_THREADS'):\n"
+                 "    os.environ[_name] = '1'\n"
+                 "import coursegrade.proxy\n"
+                 "coursegrade.proxy.fresh_state()\n"
+                 f"{STUDENT} = coursegrade.proxy.Student.start({str(plan_path)!r}, globals())")
+    nb = nbformat.v4.new_notebook(metadata=source_nb.metadata)
+    nb.cells.append(nbformat.v4.new_code_cell(preamble))
     for kind, item in keep:
         if kind == "proxy":
             nb.cells.append(nbformat.v4.new_code_cell(

@@ -19,10 +19,13 @@ a submission does to its own interpreter (patching numpy, IPython hooks, input
 transformers) can reach a verdict.
 """
 
+import gc
 import json
 import os
 import signal
+import sys
 import time
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -32,6 +35,28 @@ from .channel import Channel, ChannelClosed
 
 GRACE = 15  # seconds beyond the worker's own time limits before the grader kills it
 MAX_RESTARTS = 5  # times a submission whose process died is started again
+
+
+# What a fresh kernel starts with, restored by fresh_state (this module is first imported
+# by the first grading notebook of a kernel, before any test has run).
+_PRISTINE = {"errstate": np.geterr(), "filters": list(warnings.filters)}
+
+
+def fresh_state():
+    """Undo what an earlier grading notebook in this kernel may have changed.
+
+    The kernel is reused from one submission to the next (``execute._GradingKernel``);
+    the notebook's first cell has cleared its variables (``%reset -f``). This restores
+    numpy's error state and the warning filters, closes figures and collects garbage.
+    """
+    np.seterr(**_PRISTINE["errstate"])
+    warnings.filters[:] = _PRISTINE["filters"]
+    if hasattr(warnings, "_filters_mutated"):
+        warnings._filters_mutated()     # drop the cache of the old filters
+    plt = sys.modules.get("matplotlib.pyplot")
+    if plt is not None:
+        plt.close("all")
+    gc.collect()
 
 
 class SubmissionUnavailable(RuntimeError):

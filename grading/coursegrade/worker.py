@@ -23,6 +23,7 @@ import json
 import os
 import signal
 import sys
+import time
 
 OUTPUT_LIMIT = 20_000  # characters of stdout/stderr kept per cell
 
@@ -87,6 +88,7 @@ def run_cells(shell, cells, cell_timeout, progress):
         progress(cell["index"])
         out, err = CappedText(), CappedText()
         error = None
+        started = time.perf_counter()
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
             try:
                 with time_limit(cell_timeout):
@@ -100,11 +102,13 @@ def run_cells(shell, cells, cell_timeout, progress):
                 error = exc
         _close_figures()
         records.append({"index": cell["index"], "stdout": out.getvalue(),
-                        "stderr": err.getvalue(), "error": _error_record(error)})
+                        "stderr": err.getvalue(), "error": _error_record(error),
+                        "seconds": round(time.perf_counter() - started, 3)})
         # A failed cell's traceback keeps its frames -- and whatever they allocated --
         # alive (a MemoryError's hoard, say); the next cell would run out of memory.
-        error = result = None
-        _forget_last_error(shell)
+        if error is not None:
+            error = result = None
+            _forget_last_error(shell)     # gc.collect() costs ~20 ms: only after an error
     return records
 
 
