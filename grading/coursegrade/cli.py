@@ -571,7 +571,8 @@ def _pool_context():
     elsewhere. Never plain fork: the main process runs threads (the progress bar's)."""
     if "forkserver" in multiprocessing.get_all_start_methods():
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["coursegrade.cli", "nbgrader.apps.api", "nbgrader.apps.baseapp"])
+        context.set_forkserver_preload(["coursegrade.cli", "coursegrade.execute", "nbgrader.apps.api",
+                                        "nbgrader.apps.baseapp", "nbclient", "jupyter_client.manager"])
         return context
     return multiprocessing.get_context("spawn")
 
@@ -586,13 +587,33 @@ class Pool:
     tasks go on in a new pool.
     """
 
-    def __init__(self, root, jobs, on_row, died_row):
+    def __init__(self, root, jobs):
         self.root, self.jobs = Path(root), jobs
-        self.on_row, self.died_row = on_row, died_row
+        self.on_row = self.died_row = None
         self.context = _pool_context()
         self.cancel = self.context.Event()
+        self._warm = None        # (executor, workers) started by warm_up, not yet used
 
-    def run(self, tasks):
+    def warm_up(self):
+        """Start the worker processes now, without waiting: they load nbgrader while the
+        main process gets the gradebook ready. :meth:`run` uses them."""
+        executor = self._new_executor(self.jobs)
+        for _ in range(self.jobs):
+            executor.submit(_ping)
+        self._warm = (executor, self.jobs)
+
+    @property
+    def warmed_up(self):
+        return self._warm is not None
+
+    def close(self):
+        """Shut down warmed-up workers that :meth:`run` did not use."""
+        if self._warm is not None:
+            self._warm[0].shutdown(wait=True, cancel_futures=True)
+            self._warm = None
+
+    def run(self, tasks, on_row, died_row):
+        self.on_row, self.died_row = on_row, died_row
         queue = deque(tasks)
         while queue:
             for task in self._run_parallel(queue):
@@ -627,6 +648,10 @@ class Pool:
                 row = self.died_row(task)
             self.on_row(task, row)
 
+    def _new_executor(self, workers):
+        return ProcessPoolExecutor(max_workers=workers, mp_context=self.context, initializer=_init_worker,
+                                   initargs=(str(self.root), self.cancel, str(self.root / WORKER_LOG)))
+
     @contextlib.contextmanager
     def _executor(self, workers):
         """A pool of ``workers`` processes, shut down on leaving.
@@ -635,8 +660,11 @@ class Pool:
         yet): then the command stops rather than fail every submission. On Ctrl-C the
         running tasks stop without writing records, then :class:`Interrupted` is raised.
         """
-        executor = ProcessPoolExecutor(max_workers=workers, mp_context=self.context, initializer=_init_worker,
-                                       initargs=(str(self.root), self.cancel, str(self.root / WORKER_LOG)))
+        if self._warm is not None and self._warm[1] >= workers:
+            executor, self._warm = self._warm[0], None
+        else:
+            self.close()
+            executor = self._new_executor(workers)
         try:
             try:
                 executor.submit(_ping).result()
@@ -719,22 +747,49 @@ def grade(args):
             assignments.append(assignment)
     csv_path = Path(args.csv).resolve() if args.csv else root / "grades.csv"
 
+    pool = Pool(root, args.jobs or default_jobs())
+    try:
+        return _grade(args, root, assignments, zip_targets, csv_path, pool)
+    finally:
+        pool.close()
+
+
+def _probably_ungraded(root, assignments, args):
+    """A quick guess, before nbgrader is loaded, at whether some submission needs grading.
+
+    It assumes nbgrader's default folders (submitted/, autograded/). When it says yes,
+    the worker processes start at once and load nbgrader while this process does (1.7 s
+    of imports each); a wrong guess only costs that head start or a few idle workers.
+    """
+    if args.zip or args.force:
+        return True
+    for assignment in assignments:
+        for folder in (root / "submitted").glob(f"*/{assignment}"):
+            try:
+                done = find_record(root / "autograded" / folder.parent.name / assignment, submission_hash(folder))
+            except OSError:
+                return True
+            if done is None or (args.retry_failed and done["status"] == "failed"):
+                return True
+    return False
+
+
+def _grade(args, root, assignments, zip_targets, csv_path, pool):
+    if _probably_ungraded(root, assignments, args):
+        (root / WORKER_LOG).write_text("", encoding="utf-8")
+        pool.warm_up()
     app, api = open_nbgrader(root)
     coursedir = api.coursedir
-    added = ensure_in_gradebook(api, assignments)
-    if added:
-        print(f"added to the gradebook: {', '.join(added)}")
     for z, assignment in zip_targets:
         regexp = args.zip_regexp or ZIP_REGEXP.format(assignment=re.escape(assignment))
         skipped = collect_zip(root, z, assignment, regexp, coursedir.source_directory)
         print(f"collected {z.name} into submitted/*/{assignment}/" + "".join(f"\n  zip_collect: {s}" for s in skipped))
 
     # Every submission folder gets a row: from its record, from the checks, or graded.
-    rows, tasks, skipped = [], [], 0
+    # Rows of failed checks get their max score once the gradebook is ready (below).
+    rows, tasks, unreadable, skipped = [], [], [], 0
     submitted = Path(coursedir.format_path(coursedir.submitted_directory, ".", ".")).resolve()
     expected_keys = []
-    with api.gradebook as gb:
-        max_scores = {a: gb.find_assignment(a).max_score for a in assignments}
     for assignment in assignments:
         expected = sorted(p.name for p in (root / "source" / assignment).glob("*.ipynb"))
         students = sorted(p.name for p in submitted.glob("*") if (p / assignment).is_dir()
@@ -752,18 +807,32 @@ def grade(args):
                     continue
                 status, reasons, gradable = prepare_submission(folder, expected)
             except OSError as err:  # an unreadable file: this submission fails, the rest go on
-                rows.append(make_row(student, assignment, "failed", [f"cannot read the submission: {err}"],
-                                     0, max_scores[assignment]))
+                unreadable.append((student, assignment, [f"cannot read the submission: {err}"], None, None))
                 continue
             if gradable:
                 tasks.append({"student": student, "assignment": assignment, "sha256": sha,
                               "status": status, "reasons": reasons})
             else:
-                row = make_row(student, assignment, "failed", reasons, 0, max_scores[assignment])
-                write_record(autograded, row, sha)
-                rows.append(row)
+                unreadable.append((student, assignment, reasons, sha, autograded))
 
     jobs = max(1, min(args.jobs or default_jobs(), len(tasks) or 1))
+    pool.jobs = jobs
+    if tasks:
+        check_grading_can_run(app)
+        if not pool.warmed_up:
+            (root / WORKER_LOG).write_text("", encoding="utf-8")
+            pool.warm_up()        # the workers load nbgrader while the gradebook gets ready
+    added = ensure_in_gradebook(api, assignments)
+    if added:
+        print(f"added to the gradebook: {', '.join(added)}")
+    with api.gradebook as gb:
+        max_scores = {a: gb.find_assignment(a).max_score for a in assignments}
+    for student, assignment, reasons, sha, autograded in unreadable:
+        row = make_row(student, assignment, "failed", reasons, 0, max_scores[assignment])
+        if sha is not None:
+            write_record(autograded, row, sha)
+        rows.append(row)
+
     print(f"{len(expected_keys)} submission(s) of {', '.join(assignments)}: {len(tasks)} to grade"
           + (f" ({jobs} worker(s))" if tasks else "")
           + f", {skipped} already graded and unchanged (--force grades them again)"
@@ -772,9 +841,8 @@ def grade(args):
     if tasks:
         from tqdm import tqdm
 
-        check_grading_can_run(app)
-        (root / WORKER_LOG).write_text("", encoding="utf-8")
-        progress = tqdm(total=len(tasks), desc="grading", unit="submission", file=sys.stderr, dynamic_ncols=True)
+        progress = tqdm(total=len(tasks), desc="grading", unit="submission", file=sys.stderr,
+                        dynamic_ncols=True)
 
         def on_row(task, row):
             if row is not None:
@@ -789,7 +857,7 @@ def grade(args):
                             0, max_scores[task["assignment"]])
 
         try:
-            Pool(root, jobs, on_row, died_row).run(tasks)
+            pool.run(tasks, on_row, died_row)
         except Interrupted:
             progress.close()
             print(f"interrupted after {progress.n} of {len(tasks)} submission(s); nothing graded is lost: "
