@@ -16,9 +16,11 @@ student and assignment: ``student, assignment, score, max_score, status, reason`
   notebook is graded under the expected name), then autograded and given its
   feedback HTML by nbgrader, in a pool of worker processes that import nbgrader once.
 * After a submission is done, :data:`RECORD_NAME` in its autograded folder records
-  the outcome and a SHA-256 of the submitted files. A later run skips a submission
-  whose record matches its files, so the command can be re-run (or resumed after
-  Ctrl-C) at any time; ``--force`` grades everything again.
+  the outcome, a SHA-256 of the submitted files and one of what grades them (the
+  instructor's notebooks, the config, the library: :func:`grader_hash`). A later run
+  skips a submission whose record matches both, so the command can be re-run (or
+  resumed after Ctrl-C) at any time, and a fixed test is applied to everyone;
+  ``--force`` grades everything again.
 
 Statuses: ``graded`` (score stands), ``flagged`` (score computed, held for review:
 a renamed notebook, cells needing manual grading, or the execution report that the
@@ -172,6 +174,29 @@ def submission_hash(folder):
                 continue
             digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
             digest.update(_sha256_file(path).encode() + b"\n")
+    return digest.hexdigest()
+
+
+def grader_hash(root, assignment):
+    """SHA-256 over what decides an assignment's grades besides the submission.
+
+    That is the instructor's notebooks (the tests), ``nbgrader_config.py``, the
+    reference library ``nnlearn`` and this package. A record made under other ones is
+    out of date: after a test is fixed, the next run grades every submission again.
+    """
+    import importlib.util
+
+    root = Path(root)
+    files = [(f"source/{p.name}", p) for p in sorted((root / "source" / assignment).glob("*.ipynb"))]
+    files.append(("nbgrader_config.py", root / "nbgrader_config.py"))
+    for package in ("nnlearn", "coursegrade"):
+        spec = importlib.util.find_spec(package)
+        for folder in (spec.submodule_search_locations or []) if spec else []:
+            files += [(f"{package}/{p.relative_to(folder).as_posix()}", p) for p in sorted(Path(folder).rglob("*.py"))]
+    digest = hashlib.sha256()
+    for name, path in files:
+        if path.is_file():
+            digest.update(name.encode() + b"\0" + _sha256_file(path).encode() + b"\n")
     return digest.hexdigest()
 
 
@@ -539,20 +564,21 @@ def grade_task(task):
     if state.cancel.is_set():
         return None
     row = make_row(student, assignment, status, reasons, score, max_score)
-    write_record(autograded, row, task["sha256"])
+    write_record(autograded, row, task["sha256"], task["grader"])
     return row
 
 
-def write_record(autograded, row, sha256):
+def write_record(autograded, row, sha256, grader):
     """The record that marks a submission as done (see :func:`find_record`)."""
-    record = dict(row, sha256=sha256, graded_at=datetime.datetime.now(datetime.timezone.utc).isoformat())
+    record = dict(row, sha256=sha256, grader=grader, graded_at=datetime.datetime.now(datetime.timezone.utc).isoformat())
     write_json_atomic(Path(autograded) / RECORD_NAME, record)
 
 
-def find_record(autograded, sha256):
+def find_record(autograded, sha256, grader):
     """The CSV row of a finished submission whose files are unchanged, else None."""
     record = read_json(Path(autograded) / RECORD_NAME)
-    if not isinstance(record, dict) or record.get("sha256") != sha256 or record.get("status") not in STATUSES:
+    if not isinstance(record, dict) or record.get("sha256") != sha256 or record.get("grader") != grader \
+            or record.get("status") not in STATUSES:
         return None
     if not all(field in record for field in CSV_FIELDS):
         return None
@@ -748,13 +774,14 @@ def grade(args):
     csv_path = Path(args.csv).resolve() if args.csv else root / "grades.csv"
 
     pool = Pool(root, args.jobs or default_jobs())
+    graders = {a: grader_hash(root, a) for a in assignments}
     try:
-        return _grade(args, root, assignments, zip_targets, csv_path, pool)
+        return _grade(args, root, assignments, zip_targets, csv_path, pool, graders)
     finally:
         pool.close()
 
 
-def _probably_ungraded(root, assignments, args):
+def _probably_ungraded(root, assignments, args, graders):
     """A quick guess, before nbgrader is loaded, at whether some submission needs grading.
 
     It assumes nbgrader's default folders (submitted/, autograded/). When it says yes,
@@ -766,7 +793,8 @@ def _probably_ungraded(root, assignments, args):
     for assignment in assignments:
         for folder in (root / "submitted").glob(f"*/{assignment}"):
             try:
-                done = find_record(root / "autograded" / folder.parent.name / assignment, submission_hash(folder))
+                done = find_record(root / "autograded" / folder.parent.name / assignment,
+                                   submission_hash(folder), graders[assignment])
             except OSError:
                 return True
             if done is None or (args.retry_failed and done["status"] == "failed"):
@@ -774,8 +802,8 @@ def _probably_ungraded(root, assignments, args):
     return False
 
 
-def _grade(args, root, assignments, zip_targets, csv_path, pool):
-    if _probably_ungraded(root, assignments, args):
+def _grade(args, root, assignments, zip_targets, csv_path, pool, graders):
+    if _probably_ungraded(root, assignments, args, graders):
         (root / WORKER_LOG).write_text("", encoding="utf-8")
         pool.warm_up()
     app, api = open_nbgrader(root)
@@ -800,7 +828,7 @@ def _grade(args, root, assignments, zip_targets, csv_path, pool):
             autograded = Path(coursedir.format_path(coursedir.autograded_directory, student, assignment))
             try:
                 sha = submission_hash(folder)
-                done = None if args.force else find_record(autograded, sha)
+                done = None if args.force else find_record(autograded, sha, graders[assignment])
                 if done is not None and not (args.retry_failed and done["status"] == "failed"):
                     rows.append(done)
                     skipped += 1
@@ -811,6 +839,7 @@ def _grade(args, root, assignments, zip_targets, csv_path, pool):
                 continue
             if gradable:
                 tasks.append({"student": student, "assignment": assignment, "sha256": sha,
+                              "grader": graders[assignment],
                               "status": status, "reasons": reasons})
             else:
                 unreadable.append((student, assignment, reasons, sha, autograded))
@@ -830,7 +859,7 @@ def _grade(args, root, assignments, zip_targets, csv_path, pool):
     for student, assignment, reasons, sha, autograded in unreadable:
         row = make_row(student, assignment, "failed", reasons, 0, max_scores[assignment])
         if sha is not None:
-            write_record(autograded, row, sha)
+            write_record(autograded, row, sha, graders[assignment])
         rows.append(row)
 
     print(f"{len(expected_keys)} submission(s) of {', '.join(assignments)}: {len(tasks)} to grade"

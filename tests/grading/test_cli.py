@@ -59,6 +59,8 @@ def _fill(course):
 def base(sandbox, tmp_path_factory):
     """A course with one submission of each kind, graded once with --jobs 2: (root, run, seconds)."""
     course = make_course(tmp_path_factory.mktemp("graded") / "course")
+    with open(course / "nbgrader_config.py", "a") as fh:
+        fh.write(REPORT_HOOK)      # acts only where a test creates its marker file
     _fill(course)
     # A committed release/ must never be touched (the gradebook is filled from a temporary one).
     (course / "release" / ASSIGNMENT).mkdir(parents=True)
@@ -153,8 +155,7 @@ def test_changed_and_interrupted_submissions_are_graded_again(base, tmp_path):
     course = copy_course(base[0], tmp_path / "course")
     submit(course, "untouched", {NB: SOLUTION})
     (autograded(course, "perfect") / cli.RECORD_NAME).unlink()
-    with open(course / "nbgrader_config.py", "a") as fh:
-        fh.write(REPORT_HOOK)
+    (course / REPORT_HOOK_MARKER).write_text("flag untouched's submission")
     others = [s for s in SUBMISSIONS if s not in ("untouched", "perfect")]
     before = snapshot(course, others)
 
@@ -171,22 +172,46 @@ def test_changed_and_interrupted_submissions_are_graded_again(base, tmp_path):
     assert (autograded(course, "perfect") / cli.RECORD_NAME).exists(), "no new record for the resumed submission"
 
 
-# Appended to a test course's nbgrader_config.py: after autograding, replace the
-# execution report of student "untouched" by a flagged one.
-REPORT_HOOK = '''
+# Appended to the test course's nbgrader_config.py: after autograding, replace the
+# execution report of student "untouched" by a flagged one -- once a test has created
+# the marker file (the config itself must not change: that would grade everyone again).
+REPORT_HOOK_MARKER = "flag-untouched"
+REPORT_HOOK = f'''
 
 def _test_report(assignment, student, notebooks):
     import json, os
-    if student == "untouched":
+    if student == "untouched" and os.path.exists({REPORT_HOOK_MARKER!r}):
         path = os.path.join("autograded", student, assignment, assignment + ".grading.json")
         if os.path.exists(path):
             os.remove(path)
         with open(path, "w") as fh:
-            json.dump({"status": "flagged",
-                       "reasons": ["called a blocked reference function: nnlearn.losses.mse"]}, fh)
+            json.dump({{"status": "flagged",
+                       "reasons": ["called a blocked reference function: nnlearn.losses.mse"]}}, fh)
 
 c.Autograde.post_convert_hook = _test_report
 '''
+
+
+def test_changed_tests_grade_everyone_again(base, tmp_path):
+    """A record is tied to what grades the submission too: after the instructor edits the
+    assignment's notebook (a fixed test), a re-run grades every submission again."""
+    course = copy_course(base[0], tmp_path / "course")
+    source = course / "source" / ASSIGNMENT / NB
+    nb = json.loads(source.read_text())
+    test_cell = next(c for c in nb["cells"] if c.get("metadata", {}).get("nbgrader", {}).get("grade")
+                     and not c["metadata"]["nbgrader"].get("solution"))
+    test_cell["source"] = ["# a test fixed by the instructor\n"] + list(test_cell["source"])
+    source.write_text(json.dumps(nb))
+    before = snapshot(course, SUBMISSIONS)
+
+    run = grade(course, "--jobs", "2")
+    assert run.code == 0, repr(run)
+    assert f"{len(GRADED_BY_NBGRADER)} to grade" in run.out and "0 already graded" in run.out, \
+        f"expected every submission graded again after the test changed:\n{run.out}"
+    after = snapshot(course, SUBMISSIONS)
+    stale = [s for s in SUBMISSIONS if after[s][0] == before[s][0]]
+    assert not stale, f"records not renewed after the test changed: {stale}"
+    assert run.rows == base[1].rows, f"rows changed although the test still checks the same:\n{run.rows}"
 
 
 def test_ctrl_c_leaves_a_resumable_state_and_jobs_1_gives_the_same_rows(base, tmp_path):
