@@ -1,7 +1,8 @@
 """Sandboxed autograding for the course "How Neural Networks Learn".
 
-nbgrader stays the grading engine; this package replaces the one step of its
-pipeline that stock nbgrader gets wrong for a course like ours, the execution:
+nbgrader stays the grading engine; this package replaces the steps of its
+pipeline that stock nbgrader gets wrong for a course like ours, above all the
+execution:
 
 * the submission runs in a sandbox (bubblewrap: no network, no instructor files,
   a memory limit, a copy of ``nnlearn`` whose reference answers to the assignment
@@ -11,6 +12,7 @@ pipeline that stock nbgrader gets wrong for a course like ours, the execution:
   ``proxy.py``. The visible and hidden tests run there, on inputs made at grading
   time; only data (numbers, arrays, strings) comes back from the sandbox, never
   pickles or code -- ``wire.py``;
-* ``execute.py`` is the nbgrader preprocessor that ties these together, and
-  ``cli.py`` the one grading command (``make grade``).
+* ``execute.py`` is the nbgrader preprocessor that ties these together,
+  ``repair.py`` puts back test cells a submission lost (where nbgrader 0.9.6's own
+  step fails), and ``cli.py`` is the one grading command (``make grade``).
 """
