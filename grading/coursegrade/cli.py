@@ -330,7 +330,29 @@ def open_nbgrader(root):
     coursedir.ignore = list(coursedir.ignore) + [".coursegrade*", "*" + REPORT_SUFFIX]
     if coursedir.db_url.startswith("sqlite:///") and "?" not in coursedir.db_url:
         coursedir.db_url += f"?timeout={SQLITE_TIMEOUT}"
+    check_gradebook_url(coursedir.db_url, coursedir.course_id)
     return app, NbGraderAPI(coursedir=coursedir, parent=app)
+
+
+def check_gradebook_url(db_url, course_id):
+    """Raise CourseError for a database gradebook that nbgrader 0.9.6 cannot use as set.
+
+    Measured with PostgreSQL (tests/grading/test_postgres.py): a bare ``postgresql://``
+    makes SQLAlchemy 2.1 look for psycopg 3, and nbgrader's default course_id ``""``
+    is never recorded in its course table, so adding an assignment breaks a foreign key.
+    """
+    scheme = db_url.split(":", 1)[0]
+    if scheme.startswith("sqlite"):
+        return
+    where = "in nbgrader_config.py"
+    if scheme == "postgresql":
+        raise CourseError(f"the gradebook URL {scheme}://... does not name its driver: write "
+                          f"c.CourseDirectory.db_url = 'postgresql+psycopg2://...' {where} "
+                          "(and pip install psycopg2-binary)")
+    if not course_id:
+        raise CourseError(f"a {scheme} gradebook needs a course id: set c.CourseDirectory.course_id = "
+                          f"'<your course>' {where} (with nbgrader's default, '', adding an assignment "
+                          "breaks a foreign key of the gradebook)")
 
 
 def check_grading_can_run(app):

@@ -365,6 +365,17 @@ def test_command_errors_exit_non_zero(tmp_path, capsys):
     assert cli.zip_assignment(Path("03_loss-2026.zip"), [], ["01_function_approximation", ASSIGNMENT]) == ASSIGNMENT
 
 
+@pytest.mark.parametrize("db_url, course_id, message", [
+    ("postgresql://nbgrader@localhost/course", "nnlearn", "postgresql+psycopg2://"),
+    ("postgresql+psycopg2://nbgrader@localhost/course", "", "needs a course id"),
+])
+def test_database_gradebook_settings_are_checked(db_url, course_id, message):
+    """Two settings nbgrader 0.9.6 needs with a PostgreSQL gradebook, said before anything runs."""
+    with pytest.raises(cli.CourseError, match=re.escape(message)):
+        cli.check_gradebook_url(db_url, course_id)
+    cli.check_gradebook_url("sqlite:///gradebook.db?timeout=60", "")   # the default: fine
+
+
 def test_make_grade_passes_its_variables():
     out = subprocess.run(["make", "-n", "grade", "ASSIGNMENT=03_loss 05_backprop", "ZIP=a.zip b.zip", "JOBS=3",
                           "FORCE=1", "GRADE_ARGS=--retry-failed"], cwd=ROOT, capture_output=True, text=True).stdout
