@@ -44,6 +44,7 @@ import shutil
 import signal
 import sys
 import tempfile
+import threading
 import time
 import warnings
 from collections import Counter, deque
@@ -641,24 +642,43 @@ class Pool:
         self.context = _pool_context()
         self.cancel = self.context.Event()
         self._warm = None        # (executor, workers) started by warm_up, not yet used
+        self._warming = None     # the thread that starts them
 
     def warm_up(self):
         """Start the worker processes now, without waiting: they load nbgrader while the
-        main process gets the gradebook ready. :meth:`run` uses them."""
-        executor = self._new_executor(self.jobs)
-        for _ in range(self.jobs):
-            executor.submit(_ping)
-        self._warm = (executor, self.jobs)
+        main process gets the gradebook ready. :meth:`run` uses them.
+
+        From a thread: starting the first worker waits until the forkserver has
+        imported nbgrader (about 2 s), which the main process spends importing it too.
+        """
+        workers = self.jobs
+
+        def start():
+            executor = self._new_executor(workers)
+            for _ in range(workers):
+                executor.submit(_ping)
+            self._warm = (executor, workers)
+
+        self._warming = threading.Thread(target=start, name="coursegrade-warm-up", daemon=True)
+        self._warming.start()
 
     @property
     def warmed_up(self):
-        return self._warm is not None
+        return self._warming is not None
+
+    def _take_warm(self):
+        """The warmed-up (executor, workers), once started, or None; only once."""
+        if self._warming is not None:
+            self._warming.join()
+            self._warming = None
+        warm, self._warm = self._warm, None
+        return warm
 
     def close(self):
         """Shut down warmed-up workers that :meth:`run` did not use."""
-        if self._warm is not None:
-            self._warm[0].shutdown(wait=True, cancel_futures=True)
-            self._warm = None
+        warm = self._take_warm()
+        if warm is not None:
+            warm[0].shutdown(wait=True, cancel_futures=True)
 
     def run(self, tasks, on_row, died_row):
         self.on_row, self.died_row = on_row, died_row
@@ -708,10 +728,12 @@ class Pool:
         yet): then the command stops rather than fail every submission. On Ctrl-C the
         running tasks stop without writing records, then :class:`Interrupted` is raised.
         """
-        if self._warm is not None and self._warm[1] >= workers:
-            executor, self._warm = self._warm[0], None
+        warm = self._take_warm()
+        if warm is not None and warm[1] >= workers:
+            executor = warm[0]
         else:
-            self.close()
+            if warm is not None:
+                warm[0].shutdown(wait=True, cancel_futures=True)
             executor = self._new_executor(workers)
         try:
             try:
