@@ -48,10 +48,12 @@ def make_course(where, assignments):
     for a in assignments:
         shutil.copytree(ROOT / "source" / a, course / "source" / a,
                         ignore=shutil.ignore_patterns("*.py", "__pycache__", ".ipynb_checkpoints"))
-    subprocess.run([sys.executable, "-c", "import sys; from pathlib import Path; "
-                    "from coursegrade.cli import ensure_in_gradebook, open_nbgrader; "
-                    "ensure_in_gradebook(open_nbgrader(Path.cwd())[1], sys.argv[1:])", *assignments],
-                   cwd=course, check=True, capture_output=True)
+    setup = subprocess.run([sys.executable, "-c", "import sys; from pathlib import Path; "
+                            "from coursegrade.cli import ensure_in_gradebook, open_nbgrader; "
+                            "ensure_in_gradebook(open_nbgrader(Path.cwd())[1], sys.argv[1:])", *assignments],
+                           cwd=course, capture_output=True, text=True)
+    if setup.returncode != 0:
+        sys.exit(f"could not set up the gradebook of {course} ({setup.returncode}):\n{setup.stderr[-3000:]}")
     return course
 
 

@@ -107,6 +107,7 @@ class Channel:
         self.reader = TimedReader(rfd, timeout)
         self.writer = os.fdopen(wfd, "wb", buffering=1 << 16, closefd=False)
         self._wfd = wfd
+        self._closed = False
         self.functions = functions
         self.file_dir = file_dir
         self.where = where
@@ -116,7 +117,11 @@ class Channel:
         self.namespace = {}      # where 'bind' puts stand-ins (the sandbox: the notebook's globals)
 
     def close(self):
-        """Close both pipe ends (after the other side is gone)."""
+        """Close both pipe ends (after the other side is gone); only once: a closed fd's
+        number may already belong to another file."""
+        if self._closed:
+            return
+        self._closed = True
         with contextlib.suppress(OSError):
             self.writer.close()
         for fd in (self.reader.fd, self._wfd):

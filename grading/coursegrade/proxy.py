@@ -262,6 +262,8 @@ class Student:
             except (ChannelClosed, TimeoutError, OSError):
                 pass
         self._kill()
+        if self.channel is not None:
+            self.channel.close()   # the grading kernel lives on: its pipe ends must not pile up
         report = {"cells": self.cells, "defined": self.defined, "blocked": sorted(set(self.blocked)),
                   "problems": self.problems, "dead": self.dead, "calls": self.calls,
                   "restarts": self.restarts,
