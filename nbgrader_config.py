@@ -28,6 +28,12 @@ c.CourseDirectory.ignore = [
     "*.py",
 ]
 
+# --- Collecting from the exchange ------------------------------------------------------
+# nbgrader's own collect copies the exchange inbox (where every student can write)
+# following symbolic links, as the instructor: a link to source/ or gradebook.db would
+# be copied into submitted/. This one copies regular files only and logs what it skips.
+c.ExchangeFactory.collect = "coursegrade.exchange.SafeExchangeCollect"
+
 # --- Execution ----------------------------------------------------------------------
 # Every cell of these notebooks runs in well under a second; a cell that needs a
 # minute is stuck (an infinite loop in a submission). 60 s per cell keeps one bad
