@@ -12,7 +12,12 @@ whole notebook then fails to grade. This subclass
    (with or without its hidden part; whitespace aside), so
    a notebook whose metadata was stripped keeps its test cells where they were;
 2. re-adds every test cell that is still missing, in the instructor's order, after
-   the nearest earlier nbgrader cell that is present (at the top if there is none).
+   the nearest earlier nbgrader cell that is present (at the top if there is none);
+3. turns a cell that nbgrader's ``DeduplicateIds`` unmarked (a copied answer or test
+   cell: the copy keeps the ``grade_id``, the other one is left with an empty
+   ``nbgrader`` dict) into an ordinary cell. nbgrader 0.9.6's
+   ``add_missing_task_cells`` fails on the empty dict (``KeyError: 'grade_id'``, the
+   whole notebook unscored); now the notebook is graded with the last copy.
 
 The instructor's notebook (``source/<assignment>/<notebook>.ipynb``) gives the
 order and metadata; the cells' text comes from the gradebook, as in nbgrader.
@@ -31,6 +36,9 @@ class RestoreCells(OverwriteCells):
     """OverwriteCells that re-marks stripped test cells and restores any missing one."""
 
     def preprocess(self, nb, resources):
+        for cell in nb.cells:
+            if "nbgrader" in cell.metadata and not cell.metadata["nbgrader"]:
+                del cell.metadata["nbgrader"]      # unmarked by DeduplicateIds
         self._source_nb = self._read_source(resources)
         if self._source_nb is not None:
             self._remark_test_cells(nb)
