@@ -26,6 +26,7 @@ c.CourseDirectory.ignore = [
     "__pycache__",
     "feedback",
     "*.py",
+    "contract.toml",    # the grading contract (coursegrade/contract.py): for the grader only
 ]
 
 # --- Collecting from the exchange ------------------------------------------------------

@@ -1,67 +1,30 @@
-"""The student's copy of ``nnlearn``: the reference answers of the graded assignment
-switched off.
+"""The student's copy of ``nnlearn``: everything its contract does not allow switched off.
 
-``nnlearn`` is the course's reference implementation, so it holds the answer to
-most exercises. While an assignment is graded, the sandbox imports a copy of the
-library in which each function or class listed below for that assignment has its
-body replaced by ``raise ReferenceUnavailable(...)``. The original code is not in
-the copy at all, so it can be neither called, reloaded nor read. The library's
-other tools (the ones a notebook hands the student, such as ``sigmoid`` in 01 or
-``load_image`` in 06) keep working.
+While an assignment is graded, the sandbox imports a copy of the library in which each
+top-level function and class that ``source/<assignment>/contract.toml`` does not leave
+on (``contract.switched_off``) has its body replaced by ``raise ReferenceUnavailable(...)``;
+a class loses all its methods. The original code is not in the copy at all, so it can
+be neither called, reloaded nor read. The tools the contract allows (the ones a
+notebook hands the student, such as ``sigmoid`` in 01 or ``load_image`` in 06) and
+everything they call keep working.
 
-A blocked name is ``module:qualname``; a class blocks all its methods. Anything in
-the library that uses a blocked function fails too, which closes the detours (a
-``layers.Sigmoid`` layer for a ``sigmoid`` exercise, say).
+The copy is private to the grading process: built with ``tempfile.mkdtemp`` (folders
+0755, files 0644, so that a sandbox running as another user can read it and nobody
+else can write it), its expected bytes kept in memory, and checked against them before
+every use. A copy that differs in any way (a changed or extra file, a mode, a link) is
+thrown away and built again; nothing is trusted because it exists.
 """
 
 import ast
 import hashlib
+import multiprocessing.util
+import os
 import shutil
+import stat
+import tempfile
 from pathlib import Path
 
-BLOCKED = {
-    "01_function_approximation": [
-        "activations:step",                       # step_neuron
-        "layers:dense_forward", "layers:Dense",   # forward
-    ],
-    "02_neurons_and_activations": [
-        "activations:_exp_nonpositive", "activations:sigmoid", "activations:_sigmoid",
-        "activations:sigmoid_derivative", "activations:tanh_derivative",
-        "activations:relu", "activations:relu_derivative",
-        "activations:leaky_relu", "activations:leaky_relu_derivative",
-        "activations:softmax", "activations:_softmax",
-        "activations:log_softmax", "activations:_log_softmax",
-        "layers:dense_forward", "layers:Dense", "layers:Sigmoid", "layers:Tanh",
-        "layers:ReLU", "layers:LeakyReLU", "layers:Softmax",
-        "initializers:*",
-    ],
-    "03_loss": [
-        "losses:*",
-        "activations:log_softmax", "activations:_log_softmax",
-        "preprocessing:one_hot", "preprocessing:train_test_split",
-        "metrics:accuracy",
-    ],
-    "04_gradient_descent": [
-        "gradcheck:numerical_derivative", "gradcheck:numerical_gradient",
-        "optimizers:*",
-        "network:Network",
-    ],
-    "05_backprop": [
-        "layers:dense_backward", "layers:Dense", "layers:Sigmoid", "layers:Tanh",
-        "layers:ReLU", "layers:LeakyReLU", "layers:Softmax",
-        "activations:softmax_backward",
-        "losses:softmax_cross_entropy_loss", "losses:_softmax_cross_entropy",
-        "losses:categorical_cross_entropy_with_logits_gradient",
-        "network:Network", "network:mlp",
-        "optimizers:*",
-    ],
-    "06_cat_vs_dog": [
-        "preprocessing:Standardizer",
-        "network:Network", "network:mlp",
-        "metrics:confusion_matrix",
-        "optimizers:*",
-    ],
-}
+from . import contract as contract_module
 
 GRADING_MODULE = '''"""Present only in the grader's sandbox: see coursegrade.blocklist."""
 
@@ -75,14 +38,14 @@ class ReferenceUnavailable(RuntimeError):
 def refuse(name, assignment):
     blocked_calls.append(name)
     raise ReferenceUnavailable(
-        f"nnlearn.{name} is switched off while {assignment} is graded: it is the course's "
-        "reference answer to one of its exercises, so an exercise that calls it earns no "
-        "points. Write the computation yourself.")
+        f"nnlearn.{name} is switched off while {assignment} is graded: only the tools this "
+        "notebook gives you stay on (the rest of nnlearn holds the course's answers), so an "
+        "exercise that calls it earns no points. Write the computation yourself.")
 '''
 
 
 class _Blocker(ast.NodeTransformer):
-    """Replace the bodies of the blocked functions and of all methods of blocked classes."""
+    """Replace the bodies of the named top-level functions and of all methods of the named classes."""
 
     def __init__(self, module, names, assignment):
         self.module, self.names, self.assignment = module, names, assignment
@@ -95,7 +58,7 @@ class _Blocker(ast.NodeTransformer):
                          f"_refuse({self.module + '.' + qualname!r}, {self.assignment!r})").body
 
     def _wanted(self, name):
-        return "*" in self.names or name in self.names
+        return name in self.names
 
     def visit_ClassDef(self, node):
         blocked = not self.prefix and self._wanted(node.name)
@@ -124,51 +87,94 @@ class _Blocker(ast.NodeTransformer):
     visit_AsyncFunctionDef = visit_FunctionDef
 
 
-def blocked_names(assignment):
-    """{module: set of names} blocked while ``assignment`` is graded."""
-    by_module = {}
-    for entry in BLOCKED.get(assignment, []):
-        module, name = entry.split(":")
-        by_module.setdefault(module, set()).add(name)
-    return by_module
-
-
-def build_student_library(lib_package, assignment, cache_dir):
-    """Write the student's copy of the ``nnlearn`` package; returns the folder to put on sys.path.
-
-    ``lib_package`` is the real package folder (``lib/nnlearn``). Copies are cached in
-    ``cache_dir`` by assignment and library contents.
-    """
+def library_files(lib_package, grading_contract):
+    """{relative path: bytes} of the student's copy of the package for ``grading_contract``."""
     lib_package = Path(lib_package)
-    sources = sorted(p for p in lib_package.glob("*.py"))
+    sources = sorted(lib_package.glob("*.py"))
     if not any(p.name == "__init__.py" for p in sources):
         raise FileNotFoundError(f"{lib_package} is not the nnlearn package (no __init__.py)")
-    digest = hashlib.sha256(assignment.encode())
-    for path in sources:
-        digest.update(path.name.encode() + path.read_bytes())
-    root = Path(cache_dir) / f"nnlearn-{assignment}-{digest.hexdigest()[:16]}"
-    if (root / "nnlearn" / "_grading.py").exists():
-        return root
-    tmp = root.with_name(root.name + ".tmp")
-    shutil.rmtree(tmp, ignore_errors=True)
-    (tmp / "nnlearn").mkdir(parents=True)
-    wanted = blocked_names(assignment)
+    off = contract_module.switched_off(grading_contract, contract_module.Library(lib_package))
+    assignment = grading_contract.assignment
+    files = {}
     for path in sources:
         module = path.stem
-        text = path.read_text()
-        if module in wanted:
-            tree = ast.parse(text)
-            blocker = _Blocker(module, wanted[module], assignment)
-            tree = ast.fix_missing_locations(blocker.visit(tree))
-            missing = wanted[module] - blocker.found - {"*"}
-            if missing:
-                raise ValueError(f"blocklist for {assignment} names {sorted(missing)} in "
-                                 f"nnlearn.{module}, which has no such function or class")
+        text = path.read_text(encoding="utf-8")
+        if off.get(module):
+            blocker = _Blocker(module, off[module], assignment)
+            tree = ast.fix_missing_locations(blocker.visit(ast.parse(text)))
             text = ast.unparse(tree) + "\n"
-        (tmp / "nnlearn" / path.name).write_text(text)
-    (tmp / "nnlearn" / "_grading.py").write_text(GRADING_MODULE)
-    try:
-        tmp.rename(root)
-    except OSError:  # another grader process built the same copy meanwhile
-        shutil.rmtree(tmp, ignore_errors=True)
+        files[f"nnlearn/{path.name}"] = text.encode()
+    files["nnlearn/_grading.py"] = GRADING_MODULE.encode()
+    return files
+
+
+_BUILT = {}   # (pid, key) -> (root, files): this process's copies
+
+
+def build_student_library(lib_package, grading_contract):
+    """The folder to put on ``sys.path`` (it holds ``nnlearn/``), checked or built afresh.
+
+    ``lib_package`` is the real package folder (``lib/nnlearn``). Call it before every
+    use: a copy whose files differ from what they should be is rebuilt.
+    """
+    lib_package = Path(lib_package)
+    digest = hashlib.sha256(grading_contract.assignment.encode() + b"\0"
+                            + grading_contract.path.read_bytes())
+    for path in sorted(lib_package.glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    key = (os.getpid(), digest.hexdigest())
+    root, files = _BUILT.get(key, (None, None))
+    if root is not None and verify(root, files):
+        return root
+    if root is not None:
+        shutil.rmtree(root, ignore_errors=True)
+    files = files or library_files(lib_package, grading_contract)
+    root = _write(files, grading_contract.assignment)
+    _BUILT[key] = (root, files)
     return root
+
+
+def _write(files, assignment):
+    root = Path(tempfile.mkdtemp(prefix=f"coursegrade-lib-{assignment}-"))
+    multiprocessing.util.Finalize(None, _remove, args=(root, os.getpid()), exitpriority=0)
+    os.chmod(root, 0o755)
+    for name, data in files.items():
+        path = root / name
+        if not path.parent.exists():
+            path.parent.mkdir()
+            os.chmod(path.parent, 0o755)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
+        with os.fdopen(fd, "wb") as f:
+            os.fchmod(f.fileno(), 0o644)
+            f.write(data)
+    if not verify(root, files):
+        raise RuntimeError(f"the student's copy of nnlearn in {root} differs from what was just written")
+    return root
+
+
+def verify(root, files):
+    """True when ``root`` holds ``nnlearn/`` with exactly ``files`` and nothing else
+    (folders 0755, files 0644, all ours, no links)."""
+    root = Path(root)
+    try:
+        for folder, names in ((root, {"nnlearn"}), (root / "nnlearn", {Path(n).name for n in files})):
+            info = os.lstat(folder)
+            if not stat.S_ISDIR(info.st_mode) or stat.S_IMODE(info.st_mode) != 0o755 \
+                    or info.st_uid != os.geteuid() or set(os.listdir(folder)) != names:
+                return False
+        for name, data in files.items():
+            fd = os.open(root / name, os.O_RDONLY | os.O_NOFOLLOW)
+            with os.fdopen(fd, "rb") as f:
+                info = os.fstat(f.fileno())
+                if not stat.S_ISREG(info.st_mode) or stat.S_IMODE(info.st_mode) != 0o644 \
+                        or info.st_uid != os.geteuid() or info.st_nlink != 1 \
+                        or f.read(len(data) + 1) != data:
+                    return False
+    except OSError:
+        return False
+    return True
+
+
+def _remove(root, pid):
+    if os.getpid() == pid:      # not a forked child's: the copy belongs to the process that built it
+        shutil.rmtree(root, ignore_errors=True)

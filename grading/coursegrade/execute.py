@@ -34,7 +34,7 @@ from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Bool, Integer, Unicode
 
-from . import blocklist, notebook, sandbox
+from . import blocklist, contract, notebook, sandbox
 
 OUTPUT_TEXT_LIMIT = 10_000
 
@@ -66,8 +66,8 @@ class SandboxedExecute(NbGraderPreprocessor):
         source_nb = nbformat.read(str(source_path), as_version=4)
         build_dir = Path(resources.get("metadata", {}).get("path") or ".")
 
-        cache = Path(tempfile.gettempdir()) / "coursegrade-lib"
-        student_lib = blocklist.build_student_library(self.library or _nnlearn_folder(), assignment, cache)
+        grading_contract = contract.load(source_path.parent)   # ContractError when it has none
+        student_lib = blocklist.build_student_library(self.library or _nnlearn_folder(), grading_contract)
         workdir = sandbox.new_workdir()
         report_path = workdir / "report.json"
         problems = []
@@ -80,7 +80,8 @@ class SandboxedExecute(NbGraderPreprocessor):
                     "report": str(report_path)}
             plan_path = workdir / "plan.json"
             plan_path.write_text(json.dumps(plan))
-            grading_nb = notebook.grading_notebook(source_nb, plan_path, cwd=workdir / "grader")
+            grading_nb = notebook.grading_notebook(source_nb, plan_path, cwd=workdir / "grader",
+                                                   mutates=grading_contract.mutates)
             problems += self._run(grading_nb, workdir)
             self._copy_test_outputs(grading_nb, nb)
             report = json.loads(report_path.read_text()) if report_path.exists() else {}

@@ -1,7 +1,9 @@
 """Split a notebook into what the sandbox runs and what the grading kernel runs.
 
 * ``student_cells(submission, source)``: the submission's code cells, as the
-  student left them, minus the test cells (those run only in the grading kernel);
+  student left them, minus the test cells (those run only in the grading kernel)
+  and the instructor's demonstration cells tagged ``grading-skip`` (they need a part
+  of nnlearn that is switched off while grading; see ``contract.py``);
 * ``grading_notebook(source, plan_path)``: the *instructor's* notebook reduced to
   what the tests need. Each solution cell becomes proxies of the functions it
   defines, test cells stay as they are, and every other code cell is kept only if
@@ -18,6 +20,7 @@ import nbformat
 
 HIDDEN_BEGIN = "### BEGIN HIDDEN TESTS"
 HIDDEN_END = "### END HIDDEN TESTS"
+SKIP_TAG = "grading-skip"
 STUDENT = "__coursegrade_student"
 
 
@@ -28,6 +31,12 @@ def nbgrader_meta(cell):
 def is_test(cell):
     meta = nbgrader_meta(cell)
     return cell.cell_type == "code" and bool(meta.get("grade")) and not meta.get("solution")
+
+
+def is_skipped(cell):
+    """An instructor's cell that does not run while grading (tag ``grading-skip``)."""
+    tags = cell.get("metadata", {}).get("tags") or []
+    return cell.get("cell_type") == "code" and isinstance(tags, list) and SKIP_TAG in tags
 
 
 def is_solution(cell):
@@ -138,6 +147,18 @@ def solution_functions(source_nb):
     return names
 
 
+def solution_parameters(source_nb):
+    """{function a solution cell defines: [its parameter names, in order]}."""
+    found = {}
+    for cell in source_nb.cells:
+        tree = _python(cell.source) if is_solution(cell) else None
+        for node in tree.body if tree else ():
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                a = node.args
+                found[node.name] = [p.arg for p in a.posonlyargs + a.args + a.kwonlyargs]
+    return found
+
+
 def _is_import(tree, name):
     return any(isinstance(node, (ast.Import, ast.ImportFrom))
                and name in {(a.asname or a.name).split(".")[0] for a in node.names}
@@ -155,25 +176,33 @@ def without_hidden(source):
 def student_cells(submission_nb, source_nb):
     """The submission's code cells to run in the sandbox: [{"index", "source"}, ...].
 
-    Test cells are left out: recognised by their metadata, or, when the student's
-    editor stripped it, by their text.
+    Test cells and the instructor's ``grading-skip`` cells are left out: recognised by
+    their metadata, or, when the student's editor stripped it, by their text.
     """
-    test_texts = set()
+    test_texts, skip_texts = set(), set()
     for cell in source_nb.cells:
         if is_test(cell):
             test_texts |= {normalise(cell.source), normalise(without_hidden(cell.source))}
+        elif is_skipped(cell):
+            skip_texts.add(normalise(cell.source))
     cells = []
     for index, cell in enumerate(submission_nb.cells):
         if cell.get("cell_type") != "code" or not isinstance(cell.get("source"), str):
             continue
         if is_test(cell) or normalise(cell.source) in test_texts:
             continue
+        if is_skipped(cell) or normalise(cell.source) in skip_texts:
+            continue
         cells.append({"index": index, "source": cell.source})
     return cells
 
 
-def grading_notebook(source_nb, plan_path, cwd=None):
+def grading_notebook(source_nb, plan_path, cwd=None, mutates=None):
     """The notebook the grading kernel runs (a new notebook; ``source_nb`` is not changed).
+
+    ``mutates``: {exercise: [parameters it may change in place]} from the assignment's
+    contract. Each call of any other argument gets its own copy (``proxy.Student.call``),
+    so what the student's function does to its inputs never reaches the tests.
 
     Its test cells keep their nbgrader metadata, so their outputs can be copied back
     to the submission by ``grade_id``. Its first cell resets the kernel (it may have
@@ -181,6 +210,13 @@ def grading_notebook(source_nb, plan_path, cwd=None):
     starts the sandboxed submission.
     """
     functions = set(solution_functions(source_nb))
+    parameters = solution_parameters(source_nb)
+    mutates = mutates or {}
+    for name, changed in mutates.items():
+        unknown = sorted(set(changed) - set(parameters.get(name, [])))
+        if unknown:
+            raise ValueError(f"the contract says {name} may change {unknown} in place, but the solution's "
+                             f"{name} has no such parameter ({parameters.get(name)})")
     modules = module_names(source_nb)
     code = [c for c in source_nb.cells if c.cell_type == "code"]
     keep, needed = [], set()
@@ -219,8 +255,9 @@ def grading_notebook(source_nb, plan_path, cwd=None):
     nb.cells.append(nbformat.v4.new_code_cell(preamble))
     for kind, item in keep:
         if kind == "proxy":
-            nb.cells.append(nbformat.v4.new_code_cell(
-                "\n".join(f"{name} = {STUDENT}.function({name!r})" for name in item)))
+            nb.cells.append(nbformat.v4.new_code_cell("\n".join(
+                f"{name} = {STUDENT}.function({name!r}, {parameters.get(name, [])!r}, {mutates.get(name, [])!r})"
+                for name in item)))
         else:
             nb.cells.append(nbformat.v4.new_code_cell(item.source, metadata=dict(item.metadata)))
     nb.cells.append(nbformat.v4.new_code_cell(f"{STUDENT}.finish()"))
