@@ -9,8 +9,11 @@ and each solution cell of the instructor's notebook becomes::
     sigmoid = __student.function("sigmoid")
 
 A proxy call sends the arguments to the sandbox, runs the student's function there
-under the caller's ``np.errstate``, and returns its result as fresh NumPy data;
-arguments the function changed in place are changed here too. An exception in the
+under the caller's ``np.errstate``, and returns its result as fresh NumPy data.
+Arguments it changed in place are changed here too only when the assignment's
+contract declares that parameter (``mutates``); every other argument travels as a
+copy, so a function that writes into its inputs cannot change what a test computes
+from them afterwards. An exception in the
 student's function is raised here with the same type (NotImplementedError stays
 NotImplementedError) and the student's traceback in its message.
 
@@ -19,6 +22,7 @@ a submission does to its own interpreter (patching numpy, IPython hooks, input
 transformers) can reach a verdict.
 """
 
+import copy
 import gc
 import json
 import os
@@ -57,6 +61,50 @@ def fresh_state():
     if plt is not None:
         plt.close("all")
     gc.collect()
+
+
+class _Arguments:
+    """Which arguments of a call reach the student's function as the caller's own objects.
+
+    Only the parameters in ``mutates`` (by name; positional arguments are named by the
+    solution's ``parameters``) do, so that a declared in-place change (an optimiser
+    step updating ``params``) reaches the test. Every other argument is copied for the
+    call: what the function writes into it never reaches the caller, whose later
+    reference computation sees the inputs as it made them.
+    """
+
+    def __init__(self, parameters, mutates):
+        self.parameters, self.mutates = list(parameters), set(mutates)
+
+    def copies(self, args, kwargs):
+        memo = {}
+        names = self.parameters + [None] * max(0, len(args) - len(self.parameters))
+        args = tuple(a if n in self.mutates else _copy(a, memo) for a, n in zip(names, args))
+        kwargs = {k: v if k in self.mutates else _copy(v, memo) for k, v in kwargs.items()}
+        return args, kwargs
+
+
+def _copy(value, memo):
+    """A copy of everything mutable the wire carries (arrays, lists, dicts, generators);
+    aliasing among the copied values is kept."""
+    if id(value) in memo:
+        return memo[id(value)]
+    if isinstance(value, np.ndarray):
+        copied = value.copy()
+    elif isinstance(value, list):
+        copied = memo[id(value)] = []
+        copied.extend(_copy(v, memo) for v in value)
+    elif isinstance(value, dict):
+        copied = memo[id(value)] = {}
+        copied.update((k, _copy(v, memo)) for k, v in value.items())
+    elif isinstance(value, tuple):
+        copied = tuple(_copy(v, memo) for v in value)
+    elif isinstance(value, np.random.Generator):
+        copied = copy.deepcopy(value)
+    else:
+        return value        # immutable, or a callable (called back, never copied)
+    memo[id(value)] = copied
+    return copied
 
 
 class SubmissionUnavailable(RuntimeError):
@@ -191,12 +239,17 @@ class Student:
             self.process.wait()
 
     # -- calls ----------------------------------------------------------------------------
-    def function(self, name):
-        """A callable that runs the submission's ``name`` in the sandbox."""
+    def function(self, name, parameters=(), mutates=()):
+        """A callable that runs the submission's ``name`` in the sandbox.
+
+        ``parameters``: the solution's parameter names (to tell which positional
+        argument is which); ``mutates``: those the contract lets it change in place.
+        """
         student = self
+        keep = _Arguments(parameters, mutates)
 
         def proxy(*args, **kwargs):
-            return student.call(name, args, kwargs)
+            return student.call(name, *keep.copies(args, kwargs))
 
         proxy.__name__ = proxy.__qualname__ = name
         proxy.__doc__ = f"The submission's {name}, run in the grader's sandbox."
