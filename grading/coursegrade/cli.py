@@ -7,14 +7,22 @@ grades every submission ``submitted/<student>/<assignment>/`` of the named
 assignments (default: every assignment in ``source/``) and writes one CSV row per
 student and assignment: ``student, assignment, score, max_score, status, reason``.
 
-* ``--zip FILE`` first collects an LMS download through nbgrader's ``zip_collect``
-  into ``submitted/`` (see :data:`ZIP_REGEXP` for the file names it understands).
+* ``--zip FILE`` first collects an LMS download into ``submitted/``
+  (:mod:`coursegrade.collect`: whose file each entry is comes from the LMS's folder or
+  file names; everything skipped is reported).
 * The gradebook must know an assignment before nbgrader can grade it: a missing one
   is added with ``generate_assignment``, released into a throwaway folder so that
   the committed ``release/`` is never touched.
-* Each submission is checked first (``nbformat`` read and validate; a wrongly named
-  notebook is graded under the expected name), then autograded and given its
-  feedback HTML by nbgrader, in a pool of worker processes that import nbgrader once.
+* Each submission folder is read without following anything in it and copied into a
+  staging folder of the grader (:mod:`coursegrade.submission`: regular files only,
+  size-capped, a wrongly named notebook under the expected name; every entry not read
+  is named on the row). nbgrader autogrades that copy and writes its feedback HTML, in
+  a pool of worker processes that import nbgrader once. Student ids that are not
+  safe (globs, ``..``, path separators) get a ``failed`` row and never reach nbgrader.
+* The gradebook's assignments and students are created before the workers start. A
+  submission whose grading failed for the grader's own reason (an error in nbgrader
+  or coursegrade, not a property of the submission) is graded once more in the run;
+  if it fails again, its row says so and its record makes the next run try again.
 * After a submission is done, :data:`RECORD_NAME` in its autograded folder records
   the outcome, a SHA-256 of the submitted files and one of what grades them (the
   instructor's notebooks, the config, the library: :func:`grader_hash`). A later run
@@ -27,7 +35,7 @@ a renamed notebook, cells needing manual grading, or the execution report that t
 grading preprocessor writes as ``<notebook>.grading.json``), ``failed`` (no score:
 nothing gradable was submitted, or grading raised). The exit code is 0 whenever
 every submission got its row, failed ones included; it is non-zero only when the
-command itself cannot run (bad arguments, no course, a zip nbgrader cannot collect).
+command itself cannot run (bad arguments, no course, a zip that is not a zip).
 """
 
 import argparse
@@ -36,42 +44,35 @@ import csv
 import datetime
 import hashlib
 import json
-import logging
 import multiprocessing
 import os
 import re
 import shutil
 import signal
+import stat
 import sys
 import tempfile
 import threading
 import time
-import warnings
 from collections import Counter, deque
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
-STATUSES = ("graded", "flagged", "failed")  # from best to worst
+from .collect import CollectError, collect_zip
+from .submission import (STATUSES, UnsafePath, check_notebook, first_line as _first_line,  # noqa: F401
+                         id_problem, stage, submission_hash, worst)
+
 CSV_FIELDS = ("student", "assignment", "score", "max_score", "status", "reason")
 RECORD_NAME = ".coursegrade.json"            # in autograded/<student>/<assignment>/
-RENAMED_MARKER = ".coursegrade-renamed.json"  # in submitted/<student>/<assignment>/
+STAGING_PREFIX = ".coursegrade-staged-"      # in the course root: what nbgrader grades, per run
 FAILURE_LOG = ".coursegrade.log"             # nbgrader's log of a failed autograde
 REPORT_SUFFIX = ".grading.json"              # execution report of the grading preprocessor
 WORKER_LOG = "coursegrade.log"               # in the course root: the workers' stdout/stderr
 SQLITE_TIMEOUT = 60      # seconds a worker waits for another one's gradebook write
 LOCKED_RETRIES = 3       # autograde again when the gradebook stayed locked anyway
-
-# zip_collect's FileNameCollectorPlugin.named_regexp for an LMS download, applied to
-# each extracted file's full path. A file named
-#     <student_id>_<anything>_<assignment>.ipynb    or    <student_id>_<assignment>.ipynb
-# (student ids without "_"; a "-N" re-upload counter before .ipynb is dropped) is
-# collected as submitted/<student_id>/<assignment>/<assignment>.ipynb. Any other
-# <student_id>_<rest>.ipynb keeps <rest>.ipynb as its name, so that the student still
-# gets a row (graded under the expected name and flagged, if it is their only notebook).
-ZIP_REGEXP = (r".*[/\\](?P<student_id>[^/\\_]+)_"
-              r"(?:.*_(?={assignment}(?:-\d+)?\.ipynb$))?"
-              r"(?P<file_id>[^/\\]+?)(?:-\d+)?\.ipynb$")
+GRADER_ERROR_NOTE = ("an error of the grader, not of the submission: it was graded twice in this run "
+                     "and the next run grades it again")
 
 
 class CourseError(Exception):
@@ -79,11 +80,6 @@ class CourseError(Exception):
 
 
 # --- small helpers -----------------------------------------------------------------------
-
-def worst(*statuses):
-    """The worst of some statuses: graded < flagged < failed."""
-    return max(statuses, key=STATUSES.index)
-
 
 def _number(value):
     """A score for the CSV: 17.0 -> 17, 2.5 -> 2.5."""
@@ -143,39 +139,27 @@ def _in_dir(path):
 
 # --- one submission folder ---------------------------------------------------------------
 
-def our_copy(folder):
-    """The notebook this command copied under the expected name, if still untouched.
+def find_submissions(submitted, assignment):
+    """``[(student, problem)]`` for the folders ``submitted/<student>/<assignment>``.
 
-    Returns its path, or None when there is no such copy (a copy the student has since
-    replaced by a notebook of that name is theirs, not ours).
+    ``problem`` is None for a folder to grade, else why it is not read: a student id
+    that is not safe (:func:`id_problem`), or a student folder that is a symbolic link
+    (reported for every assignment: where it points is not looked at). Hidden entries
+    (ours) and plain files in ``submitted/`` are not submissions.
     """
-    marker = read_json(Path(folder) / RENAMED_MARKER)
-    if not isinstance(marker, dict) or not isinstance(marker.get("copy"), str):
-        return None
-    copy = Path(folder) / marker["copy"]
-    if copy.is_file() and _sha256_file(copy) == marker.get("sha256"):
-        return copy
-    return None
-
-
-def submission_hash(folder):
-    """SHA-256 over the names and contents of the submitted files.
-
-    Hidden files (ours, .ipynb_checkpoints) and the copy made for a wrongly named
-    notebook are left out, so the hash changes only when the student's files do.
-    """
-    folder = Path(folder)
-    skip = our_copy(folder)
-    digest = hashlib.sha256()
-    for dirpath, dirnames, filenames in os.walk(folder):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        for name in sorted(filenames):
-            path = Path(dirpath) / name
-            if name.startswith(".") or path == skip:
-                continue
-            digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
-            digest.update(_sha256_file(path).encode() + b"\n")
-    return digest.hexdigest()
+    submitted = Path(submitted)
+    if not submitted.is_dir():
+        return []
+    found = []
+    for name in sorted(os.listdir(submitted)):
+        if name.startswith("."):
+            continue
+        mode = os.lstat(submitted / name).st_mode
+        if stat.S_ISLNK(mode):
+            found.append((name, f"not read: submitted/{name} is a symbolic link, not a folder: not followed"))
+        elif stat.S_ISDIR(mode) and os.path.lexists(submitted / name / assignment):
+            found.append((name, id_problem(name)))
+    return found
 
 
 def grader_hash(root, assignment):
@@ -199,91 +183,6 @@ def grader_hash(root, assignment):
         if path.is_file():
             digest.update(name.encode() + b"\0" + _sha256_file(path).encode() + b"\n")
     return digest.hexdigest()
-
-
-def check_notebook(path):
-    """Check one submitted notebook with nbformat before grading.
-
-    Returns ``(status, reason)``: ``("graded", "")`` for a valid notebook;
-    ``("failed", reason)`` for an empty file, invalid JSON or JSON that is not a
-    notebook; ``("flagged", reason)`` for a notebook that reads but does not validate
-    (nbgrader may still grade it).
-    """
-    import nbformat
-
-    path = Path(path)
-    raw = path.read_bytes()
-    if not raw.strip():
-        return "failed", f"empty file: {path.name} ({len(raw)} bytes)"
-    try:
-        data = json.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError as err:
-        return "failed", f"not valid JSON: {path.name} is not UTF-8 text ({err})"
-    except json.JSONDecodeError as err:
-        return "failed", f"not valid JSON: {path.name}: {err}"
-    if not isinstance(data, dict):
-        return "failed", f"not a notebook: {path.name} is a JSON {type(data).__name__}, not an object"
-    if "nbformat" not in data:
-        return "failed", f"not a notebook: {path.name} is JSON without the field 'nbformat'"
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # nbformat warns about missing cell ids etc.
-        try:
-            nb = nbformat.reads(raw.decode("utf-8"), as_version=4)
-        except Exception as err:  # nbformat raises many types for malformed notebooks
-            return "failed", f"not a notebook: {path.name}: {_first_line(err)}"
-        try:
-            nbformat.validate(nb)
-        except nbformat.ValidationError as err:
-            return "flagged", f"invalid notebook: {path.name}: {_first_line(err.message)}"
-    return "graded", ""
-
-
-def _first_line(value):
-    lines = [line.strip() for line in str(value).splitlines() if line.strip()]
-    return lines[0][:300] if lines else type(value).__name__
-
-
-def prepare_submission(folder, expected):
-    """Decide what to grade in one submission folder.
-
-    ``expected`` are the notebook names of the assignment (``["03_loss.ipynb"]``).
-    When the only expected notebook is missing but exactly one other notebook is
-    there, that one is copied under the expected name (the original stays). Returns
-    ``(status, reasons, gradable)``.
-    """
-    folder = Path(folder)
-    copy = our_copy(folder)
-    if copy is not None:  # made by an earlier run: redo it from the current original
-        copy.unlink()
-    (folder / RENAMED_MARKER).unlink(missing_ok=True)
-
-    present = sorted(p.name for p in folder.glob("*.ipynb") if p.is_file() and not p.name.startswith("."))
-    where = f"{folder.parent.parent.name}/{folder.parent.name}/{folder.name}/"
-    if not present:
-        return "failed", [f"no notebook: {where} has no .ipynb file (expected {', '.join(expected)})"], False
-
-    status, reasons = "graded", []
-    missing = [name for name in expected if name not in present]
-    others = [name for name in present if name not in expected]
-    if len(expected) == 1 and missing and len(others) == 1:
-        original, target = folder / others[0], folder / expected[0]
-        shutil.copyfile(original, target)
-        write_json_atomic(folder / RENAMED_MARKER, {"copy": target.name, "original": original.name,
-                                                    "sha256": _sha256_file(target)})
-        status, reasons = "flagged", [f"renamed: {original.name} graded as {target.name}"]
-    elif missing and len(missing) == len(expected):
-        return "failed", [f"no {' or '.join(expected)} in {where}, but {len(others)} other notebooks "
-                          f"({', '.join(others)}): cannot tell which one to grade"], False
-    elif missing:
-        status, reasons = "flagged", [f"missing notebook: {name} (scored 0)" for name in missing]
-
-    for name in expected:
-        if (folder / name).is_file():
-            check, reason = check_notebook(folder / name)
-            if check != "graded":
-                status = worst(status, check)
-                reasons.append(reason)
-    return status, reasons, status != "failed"
 
 
 def read_execution_reports(folder):
@@ -433,56 +332,18 @@ def ensure_in_gradebook(api, assignments):
     return added
 
 
-def collect_zip(root, zip_path, assignment, regexp, source_directory="source"):
-    """Unpack an LMS download into submitted/<student>/<assignment>/ with nbgrader's zip_collect.
+def ensure_students(api, students):
+    """Add the students the gradebook does not know, here, before the workers start.
 
-    The zip is copied into a temporary ``downloaded`` folder of its own (so that zips
-    of earlier runs are not collected again); ``--force`` lets a new submission
-    replace a student's earlier files. Returns zip_collect's warnings (files it skipped).
+    nbgrader's autograde adds a new student itself; two workers grading two
+    assignments of one new student at once both tried, and one failed with
+    ``UNIQUE constraint failed: student.id``.
     """
-    from nbgrader.apps.zipcollectapp import ZipCollectApp
-
-    downloaded = Path(tempfile.mkdtemp(prefix=".coursegrade-zip-", dir=root))
-    archive = downloaded / assignment / "archive"
-    archive.mkdir(parents=True)
-    shutil.copy2(zip_path, archive / Path(zip_path).name)
-    buffer = _LogBuffer()
-    app = ZipCollectApp()
-    try:
-        with _in_dir(root):
-            app.initialize([assignment, "--force", "--log-level=WARN",
-                            f"--ZipCollectApp.downloaded_directory={downloaded.name}",
-                            f"--FileNameCollectorPlugin.named_regexp={regexp}",
-                            # the valid notebook names: source/ has them even where
-                            # release/ is missing or stale (zip_collect only reads it)
-                            f"--CourseDirectory.release_directory={source_directory}",
-                            f"--CourseDirectory.root={root}"])
-            for handler in app.log.handlers:
-                handler.setLevel(logging.ERROR)  # we print the warnings that matter
-            app.log.addHandler(buffer)
-            app.start()
-    except SystemExit as err:  # zip_collect's fail() exits
-        raise CourseError(f"nbgrader zip_collect could not collect {zip_path} for {assignment}: "
-                          f"{buffer.text() or err}") from err
-    finally:
-        app.log.removeHandler(buffer)
-        shutil.rmtree(downloaded, ignore_errors=True)
-    extracted = str(downloaded / assignment / "extracted") + os.sep
-    return [line.replace(extracted, "") for line in buffer.lines if "Skipped" in line or "Invalid" in line]
-
-
-class _LogBuffer(logging.Handler):
-    """A logging handler that keeps the messages it is given."""
-
-    def __init__(self):
-        super().__init__(logging.WARNING)
-        self.lines = []
-
-    def emit(self, record):
-        self.lines.append(record.getMessage())
-
-    def text(self):
-        return "; ".join(self.lines)
+    with api.gradebook as gb:
+        known = {student.id for student in gb.students}
+        for student in students:
+            if student not in known:
+                gb.add_student(student)
 
 
 # --- the worker processes ----------------------------------------------------------------
@@ -558,12 +419,12 @@ def grade_task(task):
         return None
     status, reasons = task["status"], list(task["reasons"])
     autograded = state.autograded_dir(student, assignment)
-    score, max_score = 0, 0
+    score, max_score, grader_error = 0, 0, False
     try:
         max_score = state.max_score(assignment)
-        result = _call_nbgrader(lambda: state.api.autograde(assignment, student, force=True, create=True))
+        result = _call_nbgrader(lambda: _autograde_staged(state, task))
         if not result["success"]:
-            status = "failed"
+            status, grader_error = "failed", True
             reasons.append(f"autograde failed: {_failure_reason(result)} (nbgrader's log: "
                            f"{autograded.relative_to(state.root) / FAILURE_LOG})")
             autograded.mkdir(parents=True, exist_ok=True)
@@ -581,19 +442,39 @@ def grade_task(task):
             report_status, report_reasons = read_execution_reports(autograded)
             status = worst(status, report_status)
             reasons.extend(report_reasons)
-    except Exception as err:  # one bad submission must never stop the batch
-        status, score = "failed", 0
+    except Exception as err:  # noqa: BLE001 -- one bad submission must never stop the batch
+        status, score, grader_error = "failed", 0, True
         reasons.append(f"grading error: {type(err).__name__}: {_first_line(err)}")
     if state.cancel.is_set():
         return None
+    if grader_error:
+        reasons.append(GRADER_ERROR_NOTE)
     row = make_row(student, assignment, status, reasons, score, max_score)
-    write_record(autograded, row, task["sha256"], task["grader"])
+    write_record(autograded, row, task["sha256"], task["grader"], grader_error=grader_error)
+    if grader_error:
+        row["retry"] = True     # taken out by Pool before the row reaches the CSV
     return row
 
 
-def write_record(autograded, row, sha256, grader):
-    """The record that marks a submission as done (see :func:`find_record`)."""
-    record = dict(row, sha256=sha256, grader=grader, graded_at=datetime.datetime.now(datetime.timezone.utc).isoformat())
+def _autograde_staged(state, task):
+    """nbgrader's autograde of the staged copy (``task["staged"]``, relative to the course root)."""
+    coursedir = state.coursedir
+    old = coursedir.submitted_directory
+    coursedir.submitted_directory = task["staged"]
+    try:
+        return state.api.autograde(task["assignment"], task["student"], force=True, create=True)
+    finally:
+        coursedir.submitted_directory = old
+
+
+def write_record(autograded, row, sha256, grader, grader_error=False):
+    """The record that marks a submission as done (see :func:`find_record`).
+
+    With ``grader_error`` (grading failed for the grader's own reason) it is kept for
+    the instructor but does not count as done: the next run grades it again.
+    """
+    record = dict(row, sha256=sha256, grader=grader, grader_error=grader_error,
+                  graded_at=datetime.datetime.now(datetime.timezone.utc).isoformat())
     write_json_atomic(Path(autograded) / RECORD_NAME, record)
 
 
@@ -601,7 +482,7 @@ def find_record(autograded, sha256, grader):
     """The CSV row of a finished submission whose files are unchanged, else None."""
     record = read_json(Path(autograded) / RECORD_NAME)
     if not isinstance(record, dict) or record.get("sha256") != sha256 or record.get("grader") != grader \
-            or record.get("status") not in STATUSES:
+            or record.get("status") not in STATUSES or record.get("grader_error"):
         return None
     if not all(field in record for field in CSV_FIELDS):
         return None
@@ -682,10 +563,17 @@ class Pool:
 
     def run(self, tasks, on_row, died_row):
         self.on_row, self.died_row = on_row, died_row
-        queue = deque(tasks)
+        self.queue = queue = deque(tasks)
         while queue:
             for task in self._run_parallel(queue):
                 self._run_alone(task)
+
+    def _finish(self, task, row):
+        """Hand a row on; a row failed by the grader's own error is first graded once more."""
+        if row is not None and row.pop("retry", False) and not task.get("retried"):
+            self.queue.append(dict(task, retried=True))
+            return
+        self.on_row(task, row)
 
     def _run_parallel(self, queue):
         """Grade from ``queue`` until it is empty or the pool breaks; return the suspects."""
@@ -705,7 +593,7 @@ class Pool:
                     except BrokenProcessPool:
                         suspects.append(task)
                     else:
-                        self.on_row(task, row)
+                        self._finish(task, row)
         return suspects
 
     def _run_alone(self, task):
@@ -714,7 +602,7 @@ class Pool:
                 row = executor.submit(grade_task, task).result()
             except BrokenProcessPool:
                 row = self.died_row(task)
-            self.on_row(task, row)
+            self._finish(task, row)
 
     def _new_executor(self, workers):
         return ProcessPoolExecutor(max_workers=workers, mp_context=self.context, initializer=_init_worker,
@@ -819,10 +707,12 @@ def grade(args):
 
     pool = Pool(root, args.jobs or default_jobs())
     graders = {a: grader_hash(root, a) for a in assignments}
+    staged_root = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=root))
     try:
-        return _grade(args, root, assignments, zip_targets, csv_path, pool, graders)
+        return _grade(args, root, assignments, zip_targets, csv_path, pool, graders, staged_root)
     finally:
         pool.close()
+        shutil.rmtree(staged_root, ignore_errors=True)
 
 
 def _probably_ungraded(root, assignments, args, graders):
@@ -835,58 +725,68 @@ def _probably_ungraded(root, assignments, args, graders):
     if args.zip or args.force:
         return True
     for assignment in assignments:
-        for folder in (root / "submitted").glob(f"*/{assignment}"):
+        for student, problem in find_submissions(root / "submitted", assignment):
+            if problem:
+                continue
             try:
-                done = find_record(root / "autograded" / folder.parent.name / assignment,
-                                   submission_hash(folder), graders[assignment])
-            except OSError:
+                done = find_record(root / "autograded" / student / assignment,
+                                   submission_hash(root / "submitted", student, assignment), graders[assignment])
+            except (OSError, UnsafePath):
                 return True
             if done is None or (args.retry_failed and done["status"] == "failed"):
                 return True
     return False
 
 
-def _grade(args, root, assignments, zip_targets, csv_path, pool, graders):
+def _grade(args, root, assignments, zip_targets, csv_path, pool, graders, staged_root):
     if _probably_ungraded(root, assignments, args, graders):
         (root / WORKER_LOG).write_text("", encoding="utf-8")
         pool.warm_up()
     app, api = open_nbgrader(root)
     coursedir = api.coursedir
+    submitted = Path(coursedir.format_path(coursedir.submitted_directory, ".", ".")).resolve()
     for z, assignment in zip_targets:
-        regexp = args.zip_regexp or ZIP_REGEXP.format(assignment=re.escape(assignment))
-        skipped = collect_zip(root, z, assignment, regexp, coursedir.source_directory)
-        print(f"collected {z.name} into submitted/*/{assignment}/" + "".join(f"\n  zip_collect: {s}" for s in skipped))
+        try:
+            report = collect_zip(z, root, submitted, assignment)
+        except CollectError as err:
+            raise CourseError(str(err)) from None
+        print(f"collected {z.name} into submitted/*/{assignment}/" + "".join(f"\n  {line}" for line in report))
 
     # Every submission folder gets a row: from its record, from the checks, or graded.
     # Rows of failed checks get their max score once the gradebook is ready (below).
+    # A submission is graded from its staged copy (staged_root/<student>/<assignment>/),
+    # never from submitted/. Rows without a record (sha None) are reported again next run.
     rows, tasks, unreadable, skipped = [], [], [], 0
-    submitted = Path(coursedir.format_path(coursedir.submitted_directory, ".", ".")).resolve()
     expected_keys = []
     for assignment in assignments:
         expected = sorted(p.name for p in (root / "source" / assignment).glob("*.ipynb"))
-        students = sorted(p.name for p in submitted.glob("*") if (p / assignment).is_dir()
-                          and not p.name.startswith(".")) if submitted.is_dir() else []
-        for student in students:
+        for student, problem in find_submissions(submitted, assignment):
             expected_keys.append((student, assignment))
-            folder = submitted / student / assignment
+            if problem:   # never passed to nbgrader, nor used in a path
+                unreadable.append((student, assignment, [problem], None, None))
+                continue
             autograded = Path(coursedir.format_path(coursedir.autograded_directory, student, assignment))
             try:
-                sha = submission_hash(folder)
+                sha = submission_hash(submitted, student, assignment)
                 done = None if args.force else find_record(autograded, sha, graders[assignment])
                 if done is not None and not (args.retry_failed and done["status"] == "failed"):
                     rows.append(done)
                     skipped += 1
                     continue
-                status, reasons, gradable = prepare_submission(folder, expected)
-            except OSError as err:  # an unreadable file: this submission fails, the rest go on
+                status, reasons, gradable, sha = stage(submitted, student, assignment, expected, staged_root)
+            except UnsafePath as err:
+                unreadable.append((student, assignment, [f"not read: {err}"], None, None))
+                continue
+            except OSError as err:  # an unreadable folder: this submission fails, the rest go on
                 unreadable.append((student, assignment, [f"cannot read the submission: {err}"], None, None))
                 continue
             if gradable:
                 tasks.append({"student": student, "assignment": assignment, "sha256": sha,
-                              "grader": graders[assignment],
+                              "grader": graders[assignment], "staged": staged_root.name,
                               "status": status, "reasons": reasons})
             else:
-                unreadable.append((student, assignment, reasons, sha, autograded))
+                shutil.rmtree(staged_root / student / assignment, ignore_errors=True)
+                unreadable.append((student, assignment, reasons, sha, autograded if sha else None))
 
     jobs = max(1, min(args.jobs or default_jobs(), len(tasks) or 1))
     pool.jobs = jobs
@@ -898,6 +798,7 @@ def _grade(args, root, assignments, zip_targets, csv_path, pool, graders):
     added = ensure_in_gradebook(api, assignments)
     if added:
         print(f"added to the gradebook: {', '.join(added)}")
+    ensure_students(api, sorted({task["student"] for task in tasks}))
     with api.gradebook as gb:
         max_scores = {a: gb.find_assignment(a).max_score for a in assignments}
     for student, assignment, reasons, sha, autograded in unreadable:
@@ -918,6 +819,7 @@ def _grade(args, root, assignments, zip_targets, csv_path, pool, graders):
                         dynamic_ncols=True)
 
         def on_row(task, row):
+            shutil.rmtree(staged_root / task["student"] / task["assignment"], ignore_errors=True)
             if row is not None:
                 rows.append(row)
                 progress.update(1)
@@ -969,11 +871,8 @@ def build_parser():
     cmd.add_argument("assignments", nargs="*", metavar="ASSIGNMENT",
                      help="assignments to grade (default: every assignment in source/)")
     cmd.add_argument("--zip", action="append", default=[], metavar="FILE",
-                     help="an LMS download to collect into submitted/ first (repeatable); files named "
-                          "<student_id>_<anything>_<assignment>.ipynb")
-    cmd.add_argument("--zip-regexp", metavar="REGEX",
-                     help="nbgrader's FileNameCollectorPlugin.named_regexp for the zip files instead of the "
-                          "built-in one (needs the groups student_id and file_id)")
+                     help="an LMS download to collect into submitted/ first (repeatable): Moodle student "
+                          "folders, or files named <student_id>_<anything>_<assignment>.ipynb")
     cmd.add_argument("--jobs", "-j", type=_positive_int, metavar="N",
                      help=f"submissions graded at once (default: the number of CPU cores, {default_jobs()})")
     cmd.add_argument("--force", action="store_true", help="grade again even submissions graded before")
