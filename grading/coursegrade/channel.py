@@ -19,6 +19,7 @@ import builtins
 import contextlib
 import os
 import select
+import time
 import traceback
 
 import numpy as np
@@ -44,19 +45,54 @@ class ChannelClosed(RuntimeError):
     """The other side is gone (it crashed, was killed, or broke the protocol)."""
 
 
-class TimedReader:
-    """Blocking reads from a pipe that give up after ``timeout`` seconds of silence."""
+class DeadlineExceeded(Exception):
+    """The other side did not answer before the reader's deadline.
 
-    def __init__(self, fd, timeout=None):
+    Not an OSError (as TimeoutError is), so that it passes through the channel's own
+    error handling to whoever set the deadline (``proxy.Student``).
+    """
+
+
+class TimedReader:
+    """Blocking reads from a pipe that give up at a deadline.
+
+    ``deadline`` (``time.monotonic()`` seconds, or None) holds however much the other
+    side writes meanwhile: whoever sets it decides when waiting ends. ``timeout``
+    (seconds of silence, or None) is the older, weaker limit, still used by tests.
+    """
+
+    def __init__(self, fd, timeout=None, deadline=None):
         self.fd = fd
         self.timeout = timeout
+        self.deadline = deadline
 
     def read(self, n):
-        if self.timeout is not None:
-            ready, _, _ = select.select([self.fd], [], [], self.timeout)
+        wait = self.timeout
+        if self.deadline is not None:
+            left = self.deadline - time.monotonic()
+            if left <= 0:
+                raise DeadlineExceeded("the deadline has passed")
+            wait = left if wait is None else min(wait, left)
+        if wait is not None:
+            ready, _, _ = select.select([self.fd], [], [], wait)
             if not ready:
+                if self.deadline is not None and time.monotonic() >= self.deadline:
+                    raise DeadlineExceeded("the deadline has passed")
                 raise TimeoutError(f"no answer within {self.timeout:g} s")
         return os.read(self.fd, min(n, 1 << 20))
+
+
+#: Characters of an exception's message, and of its traceback, that cross the wire.
+#: The sandbox cuts them (describe_exception); the grader cuts again whatever arrives
+#: (rebuild_exception), because the other side may not be the worker's own code.
+MESSAGE_LIMIT = 4000
+
+
+def cut(text, limit):
+    """At most ``limit`` characters of ``text``, saying how many more there were."""
+    if len(text) <= limit:
+        return text
+    return text[:limit] + f" [... {len(text) - limit} more characters cut by the grader]"
 
 
 def describe_exception(error):
@@ -71,21 +107,22 @@ def describe_exception(error):
     trace = "".join(traceback.format_list(frames[-4:]))
     message = str(error)
     return {"op": "raise", "name": type(error).__name__, "types": types,
-            "message": message[:4000], "trace": trace[-4000:]}
+            "message": message[:MESSAGE_LIMIT], "trace": trace[-MESSAGE_LIMIT:]}
 
 
 def rebuild_exception(header, where):
     """An exception to raise for a ``raise`` message; ``where`` says whose code raised."""
-    name = str(header.get("name", "Exception"))
-    message = str(header.get("message", ""))
-    for candidate in header.get("types", []):
+    name = cut(str(header.get("name", "Exception")), 200)
+    message = cut(str(header.get("message", "")), MESSAGE_LIMIT)
+    types = header.get("types", [])
+    for candidate in types[:50] if isinstance(types, list) else []:
         if candidate in SAFE_EXCEPTIONS:
             cls = SAFE_EXCEPTIONS[candidate]
             break
     else:
         cls = RuntimeError
     text = message if cls.__name__ == name else f"{name}: {message}"
-    trace = str(header.get("trace", "")).rstrip()
+    trace = cut(str(header.get("trace", "")), MESSAGE_LIMIT).rstrip()
     if trace and where:
         text += f"\n\n{where}:\n{trace}"
     if cls is KeyError:

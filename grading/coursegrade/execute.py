@@ -36,7 +36,9 @@ from traitlets import Bool, Integer, Unicode
 
 from . import blocklist, contract, notebook, sandbox
 
-OUTPUT_TEXT_LIMIT = 10_000
+OUTPUT_TEXT_LIMIT = 10_000       # characters of one output's text in the autograded notebook
+OUTPUT_DATA_LIMIT = 1_000_000    # characters of one rich output (an image, base64)
+NOTEBOOK_OUTPUT_LIMIT = 2_000_000  # characters of all the outputs copied into one notebook
 
 
 class SandboxedExecute(NbGraderPreprocessor):
@@ -45,6 +47,12 @@ class SandboxedExecute(NbGraderPreprocessor):
     cell_timeout = Integer(60, help="Seconds one cell of the submission may run in the sandbox.").tag(config=True)
     call_timeout = Integer(60, help="Seconds one call of a student's function may take.").tag(config=True)
     memory_mb = Integer(2048, help="Address-space limit of the sandboxed submission, in MiB.").tag(config=True)
+    submission_timeout = Integer(600, help="Seconds of wall-clock time for everything one submission runs, "
+                                           "restarts included; the tests still to run then fail.").tag(config=True)
+    disk_mb = Integer(256, help="Size of the sandbox's private home (its working folder) and, again, of its "
+                                "/tmp, in MiB: both are in memory.").tag(config=True)
+    sandbox_uid = Integer(65534, help="The unprivileged uid (and gid) a submission runs as when the grader "
+                                      "runs as root.").tag(config=True)
     kernel_name = Unicode("python3", help="Kernel of the grading notebook.").tag(config=True)
     library = Unicode("", help="Folder of the reference library package (default: where `import nnlearn` finds it).").tag(config=True)
     keep_workdir = Bool(False, help="Keep the sandbox's working folder (for debugging).").tag(config=True)
@@ -56,7 +64,7 @@ class SandboxedExecute(NbGraderPreprocessor):
 
     def preprocess(self, nb, resources):
         if not SandboxedExecute._sandbox_checked:
-            sandbox.check_available()            # SandboxUnavailable says how to fix it
+            sandbox.check_available(self.sandbox_uid)   # SandboxUnavailable says how to fix it
             sandbox.check_venv_has_no_reference()
             SandboxedExecute._sandbox_checked = True
         info = resources.get("nbgrader", {})
@@ -73,21 +81,26 @@ class SandboxedExecute(NbGraderPreprocessor):
         problems = []
         try:
             cells = notebook.student_cells(nb, source_nb)
-            sandbox.prepare(workdir, cells, notebook.solution_functions(source_nb),
-                            self.cell_timeout, self.call_timeout, files_from=build_dir)
+            skipped = sandbox.prepare(workdir, cells, notebook.solution_functions(source_nb),
+                                      self.cell_timeout, self.call_timeout, files_from=build_dir)
+            if skipped:
+                problems.append("files not given to the submission's code: " + "; ".join(skipped[:10]))
             plan = {"workdir": str(workdir), "student_lib": str(student_lib), "memory_mb": self.memory_mb,
                     "cell_timeout": self.cell_timeout, "call_timeout": self.call_timeout,
-                    "report": str(report_path)}
+                    "submission_timeout": self.submission_timeout, "disk_mb": self.disk_mb,
+                    "uid": self.sandbox_uid, "report": str(report_path)}
             plan_path = workdir / "plan.json"
             plan_path.write_text(json.dumps(plan))
             grading_nb = notebook.grading_notebook(source_nb, plan_path, cwd=workdir / "grader",
                                                    mutates=grading_contract.mutates)
             problems += self._run(grading_nb, workdir)
-            self._copy_test_outputs(grading_nb, nb)
+            budget = _OutputBudget()
+            self._copy_test_outputs(grading_nb, nb, budget)
             report = json.loads(report_path.read_text()) if report_path.exists() else {}
             if not report:
                 problems.append("the grading notebook stopped before the submission's report was written")
-            self._copy_answer_outputs(report.get("cells", []), nb)
+            self._copy_answer_outputs(report.get("cells", []), nb, budget)
+            problems += budget.problems()
         finally:
             if not self.keep_workdir:
                 shutil.rmtree(workdir, ignore_errors=True)
@@ -103,7 +116,9 @@ class SandboxedExecute(NbGraderPreprocessor):
         cwd = workdir / "grader"
         cwd.mkdir()
         kernel = _GradingKernel.get(self.kernel_name) if self.reuse_kernel else None
-        client = NotebookClient(grading_nb, timeout=self.call_timeout * 3 + 30, kernel_name=self.kernel_name,
+        # Time is limited by proxy.Student (per cell, per call, per submission); this is a
+        # backstop for the instructor's own test code.
+        client = NotebookClient(grading_nb, timeout=self.submission_timeout + 60, kernel_name=self.kernel_name,
                                 allow_errors=True, km=kernel.km if kernel else None,
                                 resources={"metadata": {"path": str(kernel.home if kernel else cwd)}})
         if kernel is not None:
@@ -122,12 +137,13 @@ class SandboxedExecute(NbGraderPreprocessor):
         return []
 
     @staticmethod
-    def _copy_test_outputs(grading_nb, nb):
+    def _copy_test_outputs(grading_nb, nb, budget):
         outputs = {}
         for cell in grading_nb.cells:
             grade_id = notebook.nbgrader_meta(cell).get("grade_id")
             if grade_id and notebook.is_test(cell):
-                outputs[grade_id] = [_safe_output(o) for o in cell.get("outputs", [])]
+                outputs[grade_id] = [budget.take(_safe_output(o), f"test {grade_id}", material=True)
+                                     for o in cell.get("outputs", [])]
         for cell in nb.cells:
             grade_id = notebook.nbgrader_meta(cell).get("grade_id")
             if notebook.is_test(cell):
@@ -137,7 +153,7 @@ class SandboxedExecute(NbGraderPreprocessor):
                 cell.execution_count = None
 
     @staticmethod
-    def _copy_answer_outputs(records, nb):
+    def _copy_answer_outputs(records, nb, budget):
         """Show the student what their own cells printed (capped), as in JupyterLab."""
         for record in records:
             index = record.get("index")
@@ -156,7 +172,7 @@ class SandboxedExecute(NbGraderPreprocessor):
             if error:
                 line = _cut(f"{error.get('name')}: {error.get('message')}")
                 outputs.append(nbformat.v4.new_output("stream", name="stdout", text=line + "\n"))
-            cell.outputs = outputs
+            cell.outputs = [budget.take(o, f"cell {index + 1}") for o in outputs]
 
     @staticmethod
     def _write_status(build_dir, name, reasons, report):
@@ -249,3 +265,74 @@ def _safe_output(output):
         ename, evalue = output.get("ename", "Error"), output.get("evalue", "")
         return nbformat.v4.new_output("error", ename=ename, evalue=evalue, traceback=[f"{ename}: {evalue}"])
     return output
+
+
+class _OutputBudget:
+    """Caps what goes into the autograded notebook: each output's text, each rich
+    output, and all outputs together (NOTEBOOK_OUTPUT_LIMIT).
+
+    Everything a test prints may quote what the submission returned or raised, so
+    none of it is trusted to be small. A cut of a test's output, or of anything past
+    the notebook's total, is a reason to flag the submission; a student's own long
+    printout is only cut (with a note), as before.
+    """
+
+    def __init__(self):
+        self.used = 0
+        self.cuts = []
+
+    def take(self, output, where, material=False):
+        output, cut = _capped(output)
+        size = len(json.dumps(output))
+        if self.used + size > NOTEBOOK_OUTPUT_LIMIT:
+            self.cuts.append(f"{where}: over the notebook's {NOTEBOOK_OUTPUT_LIMIT}-character output limit")
+            note = (f"[output not kept: the outputs of this notebook reached the grader's limit of "
+                    f"{NOTEBOOK_OUTPUT_LIMIT} characters]\n")
+            output, size = nbformat.v4.new_output("stream", name="stdout", text=note), len(note)
+        elif cut and material:
+            self.cuts.append(f"{where}: {cut}")
+        self.used += size
+        return output
+
+    def problems(self):
+        if not self.cuts:
+            return []
+        return ["output cut by the grader's limits (" + "; ".join(self.cuts[:5])
+                + (f"; and {len(self.cuts) - 5} more" if len(self.cuts) > 5 else "") + ")"]
+
+
+def _capped(output):
+    """``output`` with its text cut to OUTPUT_TEXT_LIMIT and rich data to OUTPUT_DATA_LIMIT;
+    and what was cut (None when nothing)."""
+    kind = output.get("output_type")
+    if kind == "stream":
+        text = str(output.get("text", ""))
+        if len(text) <= OUTPUT_TEXT_LIMIT:
+            return output, None
+        return (nbformat.v4.new_output("stream", name=output.get("name", "stdout"), text=_cut(text)),
+                f"{len(text)} characters of output")
+    if kind == "error":
+        ename, evalue = _cut(str(output.get("ename", "Error")))[:200], str(output.get("evalue", ""))
+        if len(evalue) <= OUTPUT_TEXT_LIMIT:
+            return output, None
+        evalue = _cut(evalue)
+        return (nbformat.v4.new_output("error", ename=ename, evalue=evalue, traceback=[f"{ename}: {evalue}"]),
+                f"an error message of {len(output.get('evalue', ''))} characters")
+    if kind in ("display_data", "execute_result"):
+        data, cut = {}, None
+        for mime, value in (output.get("data") or {}).items():
+            text = value if isinstance(value, str) else json.dumps(value)
+            limit = OUTPUT_TEXT_LIMIT if mime.startswith("text/") else OUTPUT_DATA_LIMIT
+            if len(text) <= limit:
+                data[mime] = value
+            elif mime.startswith("text/"):
+                data[mime], cut = _cut(text), f"{len(text)} characters of {mime}"
+            else:
+                cut = f"{len(text)} characters of {mime}, left out"
+        if cut is None:
+            return output, None
+        data.setdefault("text/plain", "[output left out: over the grader's size limit]")
+        if kind == "execute_result":
+            return nbformat.v4.new_output(kind, data=data, execution_count=output.get("execution_count")), cut
+        return nbformat.v4.new_output(kind, data=data), cut
+    return output, None

@@ -35,10 +35,12 @@ from pathlib import Path
 import numpy as np
 
 from . import sandbox, wire
-from .channel import Channel, ChannelClosed
+from .channel import Channel, ChannelClosed, DeadlineExceeded, cut
+from .worker import OUTPUT_LIMIT
 
-GRACE = 15  # seconds beyond the worker's own time limits before the grader kills it
+GRACE = 5  # seconds beyond the worker's own time limits before the grader kills it
 MAX_RESTARTS = 5  # times a submission whose process died is started again
+SUBMISSION_TIMEOUT = 600  # seconds for everything of one submission, when the plan does not say
 
 
 # What a fresh kernel starts with, restored by fresh_state (this module is first imported
@@ -111,6 +113,10 @@ class SubmissionUnavailable(RuntimeError):
     """The submission's process is gone, so its functions cannot be called."""
 
 
+class _ProtocolViolation(Exception):
+    """The sandbox sent something the worker never sends there (a forged message)."""
+
+
 class Student:
     """A running sandboxed submission and the calls made to it."""
 
@@ -132,6 +138,14 @@ class Student:
         self.warnings = []         # warnings recorded by channels of earlier processes
         self.namespace = {}
         self.started = time.perf_counter()
+        # Wall-clock limits are the grader's own: the sandbox's alarm is only a courtesy
+        # that the student's code can switch off. Each read from the sandbox ends at a
+        # deadline (channel.TimedReader), however much the sandbox writes meanwhile.
+        self.grace = plan.get("grace", GRACE)
+        self.budget = plan.get("submission_timeout", SUBMISSION_TIMEOUT)
+        self.budget_end = time.monotonic() + self.budget
+        self.expected = []         # indices of the cells the running process will announce
+        self._depth = 0            # calls in progress (a callback may call again)
 
     @classmethod
     def start(cls, plan_path, namespace=None):
@@ -146,11 +160,30 @@ class Student:
         if self.channel is not None:
             self.warnings += self.channel.warnings
             self.channel.close()
-        self.process, rfd, wfd = sandbox.launch(self.plan["workdir"], self.plan["student_lib"],
-                                                self.plan["memory_mb"])
-        self.channel = Channel(rfd, wfd, where="in the submission's code",
-                               timeout=self.plan["cell_timeout"] + GRACE)
+        spec = json.loads(sandbox.spec_path(self.plan["workdir"]).read_text())
+        self.expected = [cell["index"] for cell in spec["cells"]]
+        self.process, rfd, wfd = sandbox.launch(
+            self.plan["workdir"], self.plan["student_lib"], self.plan["memory_mb"],
+            disk_mb=self.plan.get("disk_mb", 256), cpu_seconds=self.budget + self.grace,
+            uid=self.plan.get("uid", sandbox.DEFAULT_UID))
+        self.channel = Channel(rfd, wfd, where="in the submission's code")
         self.ready = False
+        self._set_deadline(self.plan["cell_timeout"] + self.grace)   # imports, before the first cell
+
+    def _set_deadline(self, seconds, outer=None):
+        """The next reads from the sandbox end within ``seconds`` (and within ``outer``
+        and the submission's whole budget)."""
+        deadline = min(time.monotonic() + seconds, self.budget_end)
+        if outer is not None:
+            deadline = min(deadline, outer)
+        self.channel.reader.deadline = deadline
+
+    def _budget_used(self):
+        return time.monotonic() >= self.budget_end - 0.05
+
+    def _budget_reason(self):
+        return (f"the submission used up its time budget of {self.budget:g} s "
+                "(submission_timeout) and was stopped")
 
     def _restart(self, skip=None):
         """Start the submission again after its process died; False when it may not.
@@ -164,32 +197,51 @@ class Student:
             return False
         self.restarts += 1
         if skip is not None:
-            spec_path = Path(self.plan["workdir"]) / "spec.json"
-            spec = json.loads(spec_path.read_text())
+            spec = json.loads(sandbox.spec_path(self.plan["workdir"]).read_text())
             spec["cells"] = [c for c in spec["cells"] if c["index"] != skip]
-            spec_path.write_text(json.dumps(spec))
+            sandbox.write_spec(self.plan["workdir"], spec)
         self.process, self.ready = None, False   # started again by the next _wait_ready
         return True
 
     # -- start-up -----------------------------------------------------------------------
     def _wait_ready(self):
         while not (self.ready or self.dead):
+            if self._budget_used():
+                self._stop(self._budget_reason())
+                break
             if self.process is None:
                 self._launch()
-            current = None
+            current, announced = None, 0
             try:
                 while True:
                     header, _ = self.channel._read()
                     op = header.get("op")
                     if op == "cell":
-                        current = header.get("index")
+                        index = header.get("index")
+                        if announced >= len(self.expected) or index != self.expected[announced]:
+                            raise _ProtocolViolation(f"a progress message for cell {str(index)[:20]} "
+                                                     "where the grader expected another")
+                        announced += 1
+                        current = index
+                        self._set_deadline(self.plan["cell_timeout"] + self.grace)
                     elif op == "ready":
+                        if announced != len(self.expected):
+                            raise _ProtocolViolation("a 'ready' message before its last cell ran")
                         break
                     else:
-                        raise ChannelClosed(f"unexpected message {op!r} during start-up")
-            except (ChannelClosed, TimeoutError) as error:
+                        raise ChannelClosed(f"unexpected message {str(op)[:40]!r} during start-up")
+            except (ChannelClosed, TimeoutError, DeadlineExceeded, _ProtocolViolation) as error:
                 where = f"while running cell {current + 1}" if current is not None else "while starting"
-                reason = f"the submission's process {self._death(error)} {where}"
+                if isinstance(error, DeadlineExceeded) and self._budget_used():
+                    self._stop(f"{self._budget_reason()} {where}")
+                    break
+                if isinstance(error, DeadlineExceeded):
+                    reason = (f"the submission's process kept running past the {self.plan['cell_timeout']:g} s "
+                              f"time limit (+{self.grace:g} s) {where} and was stopped")
+                elif isinstance(error, _ProtocolViolation):
+                    reason = f"the submission's process broke the grader's protocol ({error}) {where}"
+                else:
+                    reason = f"the submission's process {self._death(error)} {where}"
                 self._kill()
                 if current is not None:
                     self.lost_cells[current] = {"index": current, "stdout": "", "stderr": "",
@@ -199,16 +251,49 @@ class Student:
                 else:
                     self.problems.append(reason + "; the notebook was run again without that cell")
                 continue
-            self.cells = sorted(header.get("cells", []) + list(self.lost_cells.values()),
+            self.cells = sorted(self._checked_records(header.get("cells")) + list(self.lost_cells.values()),
                                 key=lambda record: record.get("index", -1))
-            self.defined = header.get("defined", [])
+            defined = header.get("defined", [])
+            self.defined = [str(n)[:200] for n in defined[:1000]] if isinstance(defined, list) else []
             self.ready = True
-            self.channel.reader.timeout = self.plan["call_timeout"] + GRACE
             for record in self.cells:
                 error = record.get("error") or {}
                 problem = f"cell {record['index'] + 1} ran over its time limit"
                 if error.get("name") == "TimeoutError" and problem not in self.problems:
                     self.problems.append(problem)
+
+    def _checked_records(self, records):
+        """The 'ready' message's cell records, as the worker makes them, cut to its limits.
+
+        The submission's code can write to the pipe too, so the message may be forged:
+        only known fields of known cells are kept, each at most as long as the worker
+        makes it; anything longer is cut and the submission flagged.
+        """
+        text_limit = OUTPUT_LIMIT + 200        # the worker's cap and its note
+        checked, forged = {}, False
+        for record in records if isinstance(records, list) else []:
+            if not isinstance(record, dict) or record.get("index") not in self.expected:
+                forged = True
+                continue
+            entry = {"index": record["index"]}
+            for stream in ("stdout", "stderr"):
+                text = str(record.get(stream) or "")
+                forged |= len(text) > text_limit
+                entry[stream] = cut(text, text_limit)
+            error = record.get("error")
+            if isinstance(error, dict):
+                entry["error"] = {"name": cut(str(error.get("name")), 200),
+                                  "message": cut(str(error.get("message")), 2200)}
+                forged |= len(str(error.get("name"))) > 200 or len(str(error.get("message"))) > 2200
+            else:
+                entry["error"] = None
+            seconds = record.get("seconds")
+            entry["seconds"] = seconds if isinstance(seconds, (int, float)) else None
+            checked[entry["index"]] = entry
+        if forged:
+            self.problems.append("the sandbox's report of the submission's cells was not what the grader's "
+                                 "worker sends (forged?): what it shows was cut")
+        return list(checked.values())
 
     def _death(self, error):
         if isinstance(error, TimeoutError):
@@ -276,22 +361,41 @@ class Student:
             raise SubmissionUnavailable(f"{name} cannot be called: {self.dead}")
         self.calls += 1
         errstate = {k: v for k, v in np.geterr().items()}
+        # A call's deadline covers the callbacks it makes, and calls made from those
+        # callbacks end within the outer call's deadline.
+        channel = self.channel
+        outer = channel.reader.deadline if self._depth else None
+        self._set_deadline(self.plan["call_timeout"] + self.grace, outer)
+        self._depth += 1
         try:
             return self.channel.request({"op": "call", "name": name, "errstate": errstate}, args, kwargs,
                                         bind=self._stand_ins())
         except TimeoutError as error:
             if getattr(error, "coursegrade_time_limit", False):   # stopped by the sandbox's alarm
                 self.problems.append(f"{name} ran over its time limit and was stopped")
-                raise
-            reason = (f"{name} did not return within {self.plan['call_timeout'] + GRACE} s "
+            raise                  # (or the student's function raised TimeoutError itself)
+        except DeadlineExceeded:
+            if self._budget_used():
+                self._stop(f"{self._budget_reason()} while running {name}")
+                raise SubmissionUnavailable(f"{name} cannot be checked: {self.dead}") from None
+            reason = (f"{name} did not return within {self.plan['call_timeout'] + self.grace:g} s "
                       "and the submission was stopped")
             self._died(name, reason)
             raise TimeoutError(f"{name} did not return within the time limit (an endless loop?) and "
                                "was stopped") from None
-        except ChannelClosed as error:
+        except (ChannelClosed, BrokenPipeError) as error:
+            if channel is not self.channel or self.process is None:
+                # It died, or was stopped, in a call made from one of this call's callbacks.
+                raise SubmissionUnavailable(f"{name} cannot be checked: the submission's process was "
+                                            "stopped in a call made from it") from None
             reason = f"the submission's process {self._death(error)} while running {name}"
             self._died(name, reason)
             raise SubmissionUnavailable(f"{name} cannot be checked: {reason}") from None
+        finally:
+            self._depth -= 1
+            channel.reader.deadline = outer
+            # The sandbox sends up to 20 warnings with each answer: keep a few, short.
+            channel.warnings[:] = [cut(str(w), 500) for w in dict.fromkeys(channel.warnings)][:20]
 
     def _died(self, name, reason):
         """The process died (or hung) in a call of ``name``: start it again for the other tests."""
@@ -309,10 +413,12 @@ class Student:
             self._wait_ready()
         if not self.dead and self.process is not None:
             try:
+                self.channel.reader.deadline = time.monotonic() + self.grace
                 wire.write_message(self.channel.writer, {"op": "bye"})
                 header, _ = self.channel._read()
-                self.blocked = header.get("blocked", self.blocked)
-            except (ChannelClosed, TimeoutError, OSError):
+                blocked = header.get("blocked", self.blocked)
+                self.blocked = [str(b)[:200] for b in blocked[:20]] if isinstance(blocked, list) else []
+            except (ChannelClosed, TimeoutError, OSError, DeadlineExceeded):
                 pass
         self._kill()
         if self.channel is not None:
@@ -320,6 +426,7 @@ class Student:
         report = {"cells": self.cells, "defined": self.defined, "blocked": sorted(set(self.blocked)),
                   "problems": self.problems, "dead": self.dead, "calls": self.calls,
                   "restarts": self.restarts,
-                  "warnings": list(dict.fromkeys(self.warnings + (self.channel.warnings if self.channel else [])))[:20],
+                  "warnings": [cut(str(w), 500) for w in dict.fromkeys(
+                      self.warnings + (self.channel.warnings if self.channel else []))][:20],
                   "seconds": round(time.perf_counter() - self.started, 3)}
         Path(self.plan["report"]).write_text(json.dumps(report))

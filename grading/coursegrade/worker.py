@@ -21,6 +21,7 @@ import gc
 import io
 import json
 import os
+import shutil
 import signal
 import sys
 import time
@@ -140,6 +141,7 @@ def main(argv=None):
     spec_path, rfd, wfd = argv[0], int(argv[1]), int(argv[2])
     with open(spec_path) as f:
         spec = json.load(f)
+    _make_working_folder(spec)
 
     from IPython.core.interactiveshell import InteractiveShell
 
@@ -188,6 +190,25 @@ def main(argv=None):
                 "op": "raise", "name": "TimeoutError", "types": ["TimeoutError"], "trace": "",
                 "message": f"{header.get('name')} did not return within {call_timeout:g} s "
                            "(an endless loop?) and was stopped"})
+
+
+def _make_working_folder(spec):
+    """Copy the submission's supporting files and matplotlib's font cache from the
+    read-only input folder into the private, size-capped home; work there.
+
+    Runs before any student code: this is still the grader's code.
+    """
+    work = spec.get("work")
+    if not work:
+        return
+    os.makedirs(work, exist_ok=True)
+    for source, target in ((spec.get("files"), work), (spec.get("mpl"), os.environ.get("MPLCONFIGDIR"))):
+        if not source or not target or not os.path.isdir(source):
+            continue
+        os.makedirs(target, exist_ok=True)
+        for name in os.listdir(source):
+            shutil.copyfile(os.path.join(source, name), os.path.join(target, name))
+    os.chdir(work)
 
 
 def _blocked_calls(clear=False):
