@@ -1170,7 +1170,7 @@ print("init_weights: all tests in this cell passed.")
 # explains). The only difference is the start: all weights 0, or your random
 # weights.
 
-# %%
+# %% tags=["grading-skip"]
 from nnlearn.network import mlp
 from nnlearn.optimizers import Adam
 from nnlearn.plotting import plot_decision_boundary
@@ -1205,7 +1205,7 @@ else:
 # Started at random, they learned 8 different features and the boundary bends
 # around the moons (right).
 
-# %%
+# %% tags=["grading-skip"]
 fig, axes = plt.subplots(1, 2, figsize=(11, 4.5))
 accuracy = zero_net.evaluate(X_moons, y_moons)[1]
 plot_decision_boundary(zero_net.predict_proba, X_moons, y_moons, ax=axes[0], resolution=120,
@@ -1262,7 +1262,7 @@ print(f"{with_many_biases:.3f} == {with_one_bias:.3f}")
 # vector, compute the same thing. And training changes the biases along with the
 # weights:
 
-# %%
+# %% tags=["grading-skip"]
 ones = np.ones((X_small.shape[0], 1))
 X_with_bias_node = np.hstack([X_small, ones])           # every sample gets a constant input 1
 W_with_bias_column = np.hstack([W_small, b_small[:, None]])
@@ -1348,7 +1348,7 @@ print("one layer:\n", np.round(X_demo @ W_one.T + b_one, 4))
 # with the same starting weights they receive the same updates for ever, as the
 # zero-started network in section 9 showed (here after another 500 steps):
 
-# %%
+# %% tags=["grading-skip"]
 zero_net.fit(X_moons, y_moons, epochs=500, batch_size=None, seed=0)
 W_hidden = zero_net.layers[0].params["W"]
 print("after 800 steps in all, the 8 hidden neurons are still identical:",

@@ -1112,7 +1112,7 @@ interactive_plot(draw_training, figsize=(6.5, 4.8), step=(0, n_steps, 20, n_step
 # network (`nnlearn.network.mlp`, the same dense–tanh–dense–softmax computation as
 # yours, trained with the Adam optimiser from notebook 04).
 
-# %%
+# %% tags=["grading-skip"]
 from nnlearn.network import mlp
 from nnlearn.optimizers import Adam
 
@@ -1137,7 +1137,7 @@ for label, X_train, y_train, epochs in [("30 training points", X_few, y_few, 800
         print(f"  {h:>2} hidden unit{'s' if h > 1 else ' '}: train accuracy {net.evaluate(X_train, y_train)[1]:.2f}, "
               f"test accuracy {net.evaluate(X_fresh, y_fresh)[1]:.2f}")
 
-# %%
+# %% tags=["grading-skip"]
 fig, axes = plt.subplots(2, len(hidden_sizes), figsize=(17, 6.8))
 for row, (label, X_train, y_train) in enumerate([("30 training points", X_few, y_few),
                                                  ("300 training points", X_many, y_many)]):
@@ -1217,7 +1217,7 @@ except NotImplementedError:
 # hidden layers of 16 units, on the 30 and on the 300 training points of section 8
 # (one hidden layer of 4 units reached about 0.85 on new data with 30 points):
 
-# %%
+# %% tags=["grading-skip"]
 for label, X_train, y_train, epochs in [("30", X_few, y_few, 800), ("300", X_many, y_many, 400)]:
     net = train_mlp(X_train, y_train, 16, epochs, layers=2)
     print(f"2 hidden layers of 16 units, {label:>3} training points: "
