@@ -5,9 +5,11 @@ submission of each kind -- the solution, the untouched release notebook, malform
 JSON, an empty file, JSON that is not a notebook, the solution under another name,
 no notebook at all -- and the later tests work on copies of it: a re-run skips what
 was graded, a changed submission and one whose record is missing (an interrupted
-run) are graded again, an LMS zip goes through zip_collect, and a run stopped with
+run) are graded again, an LMS zip is collected, and a run stopped with
 Ctrl-C resumes, with ``--jobs 1``, to the same rows. Cheap checks (notebook checks,
-the zip file-name pattern, bad arguments) need no grading at all.
+the zip file names, bad arguments) need no grading at all. Hostile submissions are in
+test_paths.py, zips and the exchange in test_collect.py, concurrency in
+test_concurrency.py.
 """
 
 import json
@@ -119,8 +121,11 @@ def test_feedback_records_and_the_renamed_original(base):
         assert record["status"] == row["status"] and re.fullmatch(r"[0-9a-f]{64}", record["sha256"]), \
             f"{student}: record {record} does not match row {row}"
     folder = course / "submitted" / "renamed" / ASSIGNMENT
+    assert sorted(p.name for p in folder.iterdir()) == ["My Loss (1).ipynb"], \
+        f"the student's folder changed: {sorted(p.name for p in folder.iterdir())}"
     assert (folder / "My Loss (1).ipynb").read_bytes() == SOLUTION.read_bytes(), "the renamed original was not kept"
-    assert (folder / NB).read_bytes() == SOLUTION.read_bytes(), "no copy under the expected name"
+    assert (autograded(course, "renamed") / NB).is_file(), "the renamed notebook was not graded under the expected name"
+    assert not list(course.glob(cli.STAGING_PREFIX + "*")), "the staged copies were left behind"
 
 
 def test_committed_release_is_untouched_and_the_gradebook_knows_the_assignment(base):
@@ -269,7 +274,7 @@ def test_without_the_sandbox_nothing_is_graded(base, tmp_path, monkeypatch):
 
 # --- LMS zips ----------------------------------------------------------------------------
 
-def test_zip_goes_through_zip_collect(base, tmp_path):
+def test_zip_is_collected_and_graded(base, tmp_path):
     course = copy_course(base[0], tmp_path / "course")
     download = tmp_path / "submissions_03_loss.zip"
     with zipfile.ZipFile(download, "w") as zf:
@@ -289,22 +294,28 @@ def test_zip_goes_through_zip_collect(base, tmp_path):
     assert (course / "submitted" / "s300" / ASSIGNMENT / "my_answers.ipynb").exists(), "s300's file name not kept"
     assert "readme.txt" in run.out, f"the skipped file is not reported:\n{run.out}"
     assert "1 to grade" in run.out, f"only s100 needed nbgrader:\n{run.out}"
-    assert not list(course.glob(".coursegrade-zip-*")), "temporary zip folder left behind"
+    assert not list(course.glob(cli.STAGING_PREFIX + "*")), "the staged copies were left behind"
 
 
-@pytest.mark.parametrize("name, student, file_id", [
-    ("s1_attempt_2026-01-30-15-00-00_03_loss.ipynb", "s1", "03_loss"),
-    ("s1_03_loss.ipynb", "s1", "03_loss"),
-    ("doejane_12345_67890_03_loss-2.ipynb", "doejane", "03_loss"),
-    ("s1_x_03_loss_03_loss.ipynb", "s1", "03_loss"),
-    ("s1_my_work.ipynb", "s1", "my_work"),
-    ("s1_notes.txt", None, None),
+@pytest.mark.parametrize("path, student, file_name", [
+    ("s1_attempt_2026-01-30-15-00-00_03_loss.ipynb", "s1", "03_loss.ipynb"),
+    ("s1_03_loss.ipynb", "s1", "03_loss.ipynb"),
+    ("doejane_12345_67890_03_loss-2.ipynb", "doejane", "03_loss-2.ipynb"),   # the counter goes later
+    ("doejane_late_12345_67890_my_work.ipynb", "doejane", "my_work.ipynb"),
+    ("s1_x_03_loss_03_loss.ipynb", "s1", "03_loss.ipynb"),
+    ("s1_my_work.ipynb", "s1", "my_work.ipynb"),
+    ("download/s1_notes.txt", "s1", "notes.txt"),
+    ("notes.txt", None, None),
+    ("Jane Doe_12345_assignsubmission_file_/carol_03_loss.ipynb", "12345", "carol_03_loss.ipynb"),
+    ("dl/Jane Doe_12345_assignsubmission_file_/Carol_7_assignsubmission_file_/x.ipynb", "12345", "x.ipynb"),
 ])
-def test_zip_file_name_pattern(name, student, file_id):
-    regexp = cli.ZIP_REGEXP.format(assignment=re.escape(ASSIGNMENT))
-    match = re.match(regexp, f"/course/downloaded/{ASSIGNMENT}/extracted/lms/{name}")  # as zip_collect applies it
-    got = (match["student_id"], match["file_id"]) if match else (None, None)
-    assert got == (student, file_id), f"{name}: (student_id, file_id) = {got}, expected {(student, file_id)}"
+def test_zip_entry_owner(path, student, file_name):
+    """Whose file a zip entry is, and under which name (coursegrade.collect._owner)."""
+    from coursegrade.collect import _owner
+
+    owner, name = _owner(path.split("/"), None, ASSIGNMENT)
+    got = (owner, name) if owner is not None else (None, None)
+    assert got == (student, file_name), f"{path}: (student, file) = {got}, expected {(student, file_name)}"
 
 
 # --- no grading needed ---------------------------------------------------------------------
@@ -319,10 +330,17 @@ def test_zip_file_name_pattern(name, student, file_id):
     (b'{"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": '
      b'[{"cell_type": "code", "id": "a", "metadata": {}, "source": "1"}]}', "flagged", "invalid notebook: x.ipynb"),
     (RELEASE.read_bytes(), "graded", ""),
+    ("link", "failed", "x.ipynb is a symbolic link: not followed"),
+    ("fifo", "failed", "x.ipynb is a FIFO, not a regular file: not read"),
 ])
 def test_check_notebook(tmp_path, content, status, reason):
     path = tmp_path / "x.ipynb"
-    path.write_bytes(content)
+    if content == "link":
+        os.symlink(RELEASE, path)
+    elif content == "fifo":
+        os.mkfifo(path)           # reading it would block for ever
+    else:
+        path.write_bytes(content)
     got = cli.check_notebook(path)
     assert got[0] == status and reason in got[1], f"{content[:40]!r}: {got}, expected ({status!r}, ...{reason!r}...)"
 
@@ -338,15 +356,20 @@ def test_execution_reports_merge_to_the_worst(tmp_path):
     assert cli.worst("graded", "failed", "flagged") == "failed"
 
 
-def test_hash_ignores_the_copy_made_for_a_renamed_notebook(tmp_path):
+def test_staging_leaves_the_students_folder_alone(tmp_path):
+    """A wrongly named notebook is staged under the expected name; the student's folder
+    and its hash do not change; a notebook of the right name later is the student's."""
+    from coursegrade.submission import stage, submission_hash
+
     folder = submit(tmp_path, "s", {"mine.ipynb": RELEASE})
-    before = cli.submission_hash(folder)
-    status, reasons, gradable = cli.prepare_submission(folder, [NB])
-    assert (status, gradable) == ("flagged", True) and (folder / NB).exists(), (status, reasons)
-    assert cli.submission_hash(folder) == before, "the copy under the expected name changed the hash"
-    (folder / NB).write_bytes(SOLUTION.read_bytes())  # the student now submits the right name: theirs
-    assert cli.prepare_submission(folder, [NB])[:2] == ("graded", []), "a student's own notebook taken for our copy"
-    assert cli.submission_hash(folder) != before
+    before = submission_hash(tmp_path / "submitted", "s", ASSIGNMENT)
+    status, reasons, gradable, sha = stage(tmp_path / "submitted", "s", ASSIGNMENT, [NB], tmp_path / "staged")
+    assert (status, gradable, sha) == ("flagged", True, before), (status, reasons)
+    assert sorted(p.name for p in folder.iterdir()) == ["mine.ipynb"], "the student's folder changed"
+    assert (tmp_path / "staged" / "s" / ASSIGNMENT / NB).read_bytes() == RELEASE.read_bytes()
+    (folder / NB).write_bytes(SOLUTION.read_bytes())
+    status, reasons, gradable, sha = stage(tmp_path / "submitted", "s", ASSIGNMENT, [NB], tmp_path / "staged2")
+    assert (status, reasons) == ("graded", []) and sha != before, (status, reasons)
 
 
 def test_command_errors_exit_non_zero(tmp_path, capsys):
