@@ -111,9 +111,15 @@ def describe_exception(error):
 
 
 def rebuild_exception(header, where):
-    """An exception to raise for a ``raise`` message; ``where`` says whose code raised."""
-    name = cut(str(header.get("name", "Exception")), 200)
-    message = cut(str(header.get("message", "")), MESSAGE_LIMIT)
+    """An exception to raise for a ``raise`` message; ``where`` says whose code raised.
+
+    Its ``coursegrade_cut`` is True when the message or traceback was longer than
+    the sandbox's worker ever sends (MESSAGE_LIMIT): a forged message, cut here.
+    """
+    raw_name, raw_message, raw_trace = (str(header.get(key, default)) for key, default in
+                                        (("name", "Exception"), ("message", ""), ("trace", "")))
+    name = cut(raw_name, 200)
+    message = cut(raw_message, MESSAGE_LIMIT)
     types = header.get("types", [])
     for candidate in types[:50] if isinstance(types, list) else []:
         if candidate in SAFE_EXCEPTIONS:
@@ -122,15 +128,18 @@ def rebuild_exception(header, where):
     else:
         cls = RuntimeError
     text = message if cls.__name__ == name else f"{name}: {message}"
-    trace = cut(str(header.get("trace", "")), MESSAGE_LIMIT).rstrip()
+    trace = cut(raw_trace, MESSAGE_LIMIT).rstrip()
     if trace and where:
         text += f"\n\n{where}:\n{trace}"
     if cls is KeyError:
-        return KeyError(text)
-    try:
-        return cls(text)
-    except TypeError:
-        return RuntimeError(text)
+        error = KeyError(text)
+    else:
+        try:
+            error = cls(text)
+        except TypeError:
+            error = RuntimeError(text)
+    error.coursegrade_cut = len(raw_name) > 200 or len(raw_message) > MESSAGE_LIMIT or len(raw_trace) > MESSAGE_LIMIT
+    return error
 
 
 class Channel:

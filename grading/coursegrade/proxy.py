@@ -81,7 +81,7 @@ class _Arguments:
     def copies(self, args, kwargs):
         memo = {}
         names = self.parameters + [None] * max(0, len(args) - len(self.parameters))
-        args = tuple(a if n in self.mutates else _copy(a, memo) for a, n in zip(names, args))
+        args = tuple(a if n in self.mutates else _copy(a, memo) for n, a in zip(names, args))
         kwargs = {k: v if k in self.mutates else _copy(v, memo) for k, v in kwargs.items()}
         return args, kwargs
 
@@ -256,11 +256,20 @@ class Student:
             defined = header.get("defined", [])
             self.defined = [str(n)[:200] for n in defined[:1000]] if isinstance(defined, list) else []
             self.ready = True
+            self._note_full(header.get("full"))
             for record in self.cells:
                 error = record.get("error") or {}
                 problem = f"cell {record['index'] + 1} ran over its time limit"
                 if error.get("name") == "TimeoutError" and problem not in self.problems:
                     self.problems.append(problem)
+
+    def _note_full(self, paths):
+        """The worker says the submission filled its private disk (only ever its own loss)."""
+        if paths and isinstance(paths, list):
+            problem = (f"the submission filled its private disk space ({', '.join(str(p)[:40] for p in paths[:2])}; "
+                       f"{self.plan.get('disk_mb', 256)} MiB each, disk_mb): writing more failed")
+            if problem not in self.problems:
+                self.problems.append(problem)
 
     def _checked_records(self, records):
         """The 'ready' message's cell records, as the worker makes them, cut to its limits.
@@ -391,6 +400,12 @@ class Student:
             reason = f"the submission's process {self._death(error)} while running {name}"
             self._died(name, reason)
             raise SubmissionUnavailable(f"{name} cannot be checked: {reason}") from None
+        except Exception as error:
+            if getattr(error, "coursegrade_cut", False):
+                problem = f"{name} raised an error whose message was longer than the sandbox sends (forged?): cut"
+                if problem not in self.problems:
+                    self.problems.append(problem)
+            raise
         finally:
             self._depth -= 1
             channel.reader.deadline = outer
@@ -416,6 +431,7 @@ class Student:
                 self.channel.reader.deadline = time.monotonic() + self.grace
                 wire.write_message(self.channel.writer, {"op": "bye"})
                 header, _ = self.channel._read()
+                self._note_full(header.get("full"))
                 blocked = header.get("blocked", self.blocked)
                 self.blocked = [str(b)[:200] for b in blocked[:20]] if isinstance(blocked, list) else []
             except (ChannelClosed, TimeoutError, OSError, DeadlineExceeded):

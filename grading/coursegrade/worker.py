@@ -169,7 +169,7 @@ def main(argv=None):
     # Only calls made while the student's functions are checked count: the notebook's
     # own demonstration cells may use a switched-off function and fail, harmlessly.
     _blocked_calls(clear=True)
-    wire.write_message(channel.writer, {"op": "ready", "cells": records, "blocked": [],
+    wire.write_message(channel.writer, {"op": "ready", "cells": records, "blocked": [], "full": _full_disks(),
                                         "defined": [n for n in spec["functions"] if n in shell.user_ns]})
     call_timeout = spec["call_timeout"]
     while True:
@@ -178,7 +178,7 @@ def main(argv=None):
         except EOFError:
             return
         if header.get("op") == "bye":
-            wire.write_message(channel.writer, {"op": "bye", "blocked": _blocked_calls()})
+            wire.write_message(channel.writer, {"op": "bye", "blocked": _blocked_calls(), "full": _full_disks()})
             return
         if header.get("op") != "call":
             return
@@ -209,6 +209,17 @@ def _make_working_folder(spec):
         for name in os.listdir(source):
             shutil.copyfile(os.path.join(source, name), os.path.join(target, name))
     os.chdir(work)
+
+
+def _full_disks():
+    """The private, size-capped file systems (home, /tmp) that are (nearly) full."""
+    full = []
+    for path in (os.environ.get("HOME"), "/tmp"):
+        with contextlib.suppress(OSError, TypeError):
+            info = os.statvfs(path)
+            if info.f_bavail * info.f_frsize < 2**20:
+                full.append(path)
+    return full
 
 
 def _blocked_calls(clear=False):
