@@ -159,6 +159,17 @@ def _python_prefixes():
     return prefixes
 
 
+def check_venv_has_no_reference():
+    """The reference library must not be readable inside the sandbox through the venv."""
+    import site
+    for folder in site.getsitepackages():
+        if (Path(folder) / "nnlearn" / "__init__.py").exists():
+            raise SandboxUnavailable(
+                f"the virtual environment holds a copy of nnlearn ({folder}/nnlearn), which the "
+                "sandbox could read: install the library in editable mode (pip install -e ./lib), "
+                "as requirements.txt does")
+
+
 class _Tree:
     """Mount points inside the sandbox, with their parent folders made traversable.
 
