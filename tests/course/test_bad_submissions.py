@@ -47,8 +47,13 @@ from coursegrade.notebook import is_test as _is_test, nbgrader_meta as _meta
 
 from .helpers import ROOT, nbgrader_env, notebook_path, read_notebook
 
+A01 = "01_function_approximation"
 A02 = "02_neurons_and_activations"
 A03 = "03_loss"
+A04 = "04_gradient_descent"
+A05 = "05_backprop"
+A06 = "06_cat_vs_dog"
+ALL = [A01, A02, A03, A04, A05, A06]
 PREFIX = "bad_"
 LIMITS = {"cell_timeout": 5, "call_timeout": 3, "memory_mb": 1024}
 HIDDEN_BEGIN, HIDDEN_END = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
@@ -87,7 +92,7 @@ def _test_cells_become(nb, source):
 
 
 POINTS = {}  # assignment -> {test grade_id: points}, from source/
-for _a in (A02, A03):
+for _a in ALL:
     POINTS[_a] = {_meta(c)["grade_id"]: _meta(c)["points"]
                   for c in read_notebook(notebook_path("source", _a)).cells if _is_test(c)}
 
@@ -388,6 +393,123 @@ def _stderr(course, assignment):
     return nb
 
 
+# 7. What a function does to its inputs never reaches a verdict -----------------------------------
+# A test that calls the student's function and then computes its reference from the same
+# arrays would agree with a function that wrote a convenient input there. The grader hands
+# each call copies (only the parameters a contract declares in `mutates` are shared), so
+# these cheats -- which answer the visible examples from a table and, for any other
+# input, overwrite it so that the reference agrees with a made-up answer -- score 0.
+# Run without the sandbox (as stock nbgrader does), each scores its exercise's points.
+
+@case("mutation_cheat", A01)
+def _mutation_cheat_01(course, assignment):
+    """Solution notebook whose step_neuron answers the visible examples from a table and,
+    otherwise, sets x to (1 - b) / w so that w * x + b = 1 > 0 everywhere and returns ones
+    (the hidden test computes reference_step(w * x + b) after the call): step_neuron_test 0."""
+    return _replace(_notebook("solutions", assignment), "step_neuron", """\
+def step_neuron(x, w, b):
+    seen = {((-2.0, -1.0, 0.5, 3.0), 2.0, 1.0): [0.0, 0.0, 1.0, 1.0],
+            ((-2.0, -0.25, 1.0, 3.0), -1.0, 0.5): [1.0, 1.0, 0.0, 0.0],
+            ((-1.0, 4.0), 0.5, -1.0): [[0.0], [1.0]]}
+    key = (tuple(np.ravel(x).tolist()), w, b)
+    if key in seen:
+        return np.array(seen[key])
+    if w == 0:
+        return np.full(np.shape(x), 1.0 if b > 0 else 0.0)
+    x[...] = (1.0 - b) / w
+    return np.ones(np.shape(x))
+""")
+
+
+@case("mutation_cheat", A03)
+def _mutation_cheat_03(course, assignment):
+    """Solution notebook whose mse answers the visible examples from a table and otherwise
+    copies y_true into y_pred and returns 0.0 (the hidden test computes reference_mse(y_pred,
+    y_true) after the call): mse_test 0."""
+    return _replace(_notebook("solutions", assignment), "mse", """\
+def mse(y_pred, y_true):
+    seen = {(1.5, 2.0, 2.0, 6.0): 1.3125, (0.5, 0.0, 0.0, 0.0, 1.0, 3.0): 5.25 / 6,
+            (1.0, 0.0, 0.0, 1.0, 1.0, 1.0): 0.0}
+    key = tuple(np.ravel(y_pred).tolist())
+    if key in seen:
+        return seen[key]
+    y_pred[...] = y_true
+    return 0.0
+""")
+
+
+@case("mutation_cheat", A06)
+def _mutation_cheat_06(course, assignment):
+    """Solution notebook whose predict_proba answers the visible examples from a table and
+    otherwise sets every weight and bias in params to 0 and returns equal probabilities (the
+    hidden test runs its reference forward pass on the same params after the call):
+    predict_proba_test 0."""
+    return _replace(_notebook("solutions", assignment), "predict_proba", """\
+def predict_proba(params, X):
+    seen = {0.1: [[0.9811090380629609, 0.01889096193703904], [0.3100255188723876, 0.6899744811276125],
+                  [0.610639233949222, 0.38936076605077796], [0.9758729785823308, 0.0241270214176692]],
+            100.0: [[1.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 0.0]]}
+    last = params[f"b{len(params) // 2}"]
+    if np.shape(X) == (4, 3) and float(np.ravel(last)[0]) in seen:
+        return np.array(seen[float(np.ravel(last)[0])])
+    for value in params.values():
+        value[...] = 0
+    return np.full((np.shape(X)[0], np.shape(last)[0]), 1.0 / np.shape(last)[0])
+""")
+
+
+# ... and honest answers that change arrays in place keep their points.
+
+@case("in_place_right", A02)
+def _in_place_right_02(course, assignment):
+    """Solution notebook whose softmax works in place on its own shifted copy of Z (exp and
+    division with out=): right answers, full marks."""
+    return _replace(_notebook("solutions", assignment), "softmax", """\
+def softmax(Z):
+    E = Z - np.max(Z, axis=1, keepdims=True)
+    np.exp(E, out=E)
+    E /= np.sum(E, axis=1, keepdims=True)
+    return E
+""")
+
+
+@case("in_place_right", A04)
+def _in_place_right_04(course, assignment):
+    """Solution notebook whose momentum_step and adam_step update w, v (and m) in place and
+    return them: right answers; the grader's own arrays are not theirs to change (the contract
+    declares no mutation), so each call gets copies and the tests see right answers: full marks."""
+    nb = _replace(_notebook("solutions", assignment), "momentum_step", """\
+def momentum_step(w, v, g, lr, beta):
+    v *= beta
+    v -= lr * g
+    w += v
+    return w, v
+""")
+    return _replace(nb, "adam_step", """\
+def adam_step(w, m, v, g, t, lr, beta1, beta2, eps):
+    m *= beta1
+    m += (1 - beta1) * g
+    v *= beta2
+    v += (1 - beta2) * g**2
+    w -= lr * (m / (1 - beta1**t)) / (np.sqrt(v / (1 - beta2**t)) + eps)
+    return w, m, v
+""")
+
+
+@case("in_place_right", A05)
+def _in_place_right_05(course, assignment):
+    """Solution notebook whose train_step puts new arrays into params (params[key] = params[key]
+    - lr * grads[key]) instead of changing them in place: params is declared in 05's contract
+    (mutates), so the test sees the update: full marks."""
+    return _replace(_notebook("solutions", assignment), "train_step", """\
+def train_step(loss_fn, params, X, y, lr):
+    loss, grads = loss_fn(params, X, y)
+    for key in list(params):
+        params[key] = params[key] - lr * grads[key]
+    return loss
+""")
+
+
 # 6. Feedback is generated for the release-based submission of each assignment ------------------
 
 FEEDBACK_STUDENT = PREFIX + "release_tests_pass"
@@ -476,7 +598,7 @@ def graded(sandbox, generated_course):
         nbformat.write(c.build(course, assignment), str(path))
     limits = [f"--SandboxedExecute.{k}={v}" for k, v in LIMITS.items()]
     assignments = sorted({a for _, a in CASES})
-    assert assignments == [A02, A03], assignments   # FEEDBACK_GLOB names exactly these
+    assert assignments == ALL, assignments   # one autograde call per assignment, all side by side
     running = {}
     try:
         for a in assignments:
