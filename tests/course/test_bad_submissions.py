@@ -25,9 +25,12 @@ student did and what the grader must make of it):
    transformers, custom exception handlers, a silenced traceback, reading the
    instructor's files, calling the reference implementation;
 5. honest answers that write warnings to stderr keep their points;
-6. the feedback HTML of a failing submission quotes no line of the hidden tests.
+6. the feedback HTML of a failing submission quotes no line of the hidden tests;
+7. what a function does to its inputs never reaches a verdict: cheats that write into
+   their inputs (01, 03, 06) score 0, honest in-place answers (02, 04, 05) keep full marks.
 
-Only the cheap assignments are used: 02_neurons_and_activations and 03_loss. Without a
+Most cases use the cheap assignments 02_neurons_and_activations and 03_loss; part 7 uses
+all six (one autograde call per assignment, all side by side). Without a
 working bubblewrap the module is skipped (with the reason), unless
 ``COURSE_REQUIRE_SANDBOX=1``, where that is a failure.
 """
@@ -823,6 +826,19 @@ def test_warnings_on_stderr_keep_full_marks(graded):
     got = assert_status(graded, "bad_stderr", "graded")
     assert any("mse: just checking" in w for w in got.get("warnings", [])), (
         f"bad_stderr: the warning raised inside mse is not recorded in .grading.json: {got.get('warnings')}")
+
+
+# --- 7. Inputs changed in place ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("assignment, test_id", [(A01, "step_neuron_test"), (A03, "mse_test"),
+                                                 (A06, "predict_proba_test")])
+def test_writing_into_inputs_earns_nothing(graded, assignment, test_id):
+    assert_scores(graded, "bad_mutation_cheat", assignment, zero={test_id})
+
+
+@pytest.mark.parametrize("assignment", [A02, A04, A05])
+def test_honest_in_place_answers_keep_full_marks(graded, assignment):
+    assert_scores(graded, "bad_in_place_right", assignment)
 
 
 # --- 6. Feedback without hidden tests ----------------------------------------------------------------
