@@ -315,3 +315,60 @@ def test_two_processes_build_at_once():
         assert ok == "True", out
         roots.append(root)
     assert roots[0] != roots[1], "two processes shared one student library folder"
+
+
+# --- arguments: copies unless declared in mutates (proxy._Arguments, across a real channel) ----------
+
+def _serve_once(functions):
+    """A channel pair: the grader's end, and a thread answering one call on the other end."""
+    import threading
+
+    from coursegrade import wire
+    from coursegrade.channel import Channel
+
+    to_student_r, to_student_w = os.pipe()
+    to_grader_r, to_grader_w = os.pipe()
+    student = Channel(to_student_r, to_grader_w, functions=functions.__getitem__)
+
+    def serve():
+        header, buffers = wire.read_message(student.reader)
+        student.serve(header, buffers)
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    return Channel(to_grader_r, to_student_w), thread
+
+
+def test_only_declared_arguments_are_changed_for_the_caller():
+    import numpy as np
+
+    from coursegrade.proxy import _Arguments
+
+    def scribble(params, X, rng):
+        X[...] = 7.0                     # not declared: the caller's X stays as it was
+        params["W"] += 1.0               # declared: the caller sees it
+        params["new"] = np.zeros(1)
+        rng.random()                     # not declared: the caller's generator does not advance
+        return X                         # the function's own (changed) X comes back as its answer
+
+    params, X, rng = {"W": np.ones(2)}, np.arange(3.0), np.random.default_rng(0)
+    state = rng.bit_generator.state
+    args, kwargs = _Arguments(["params", "X", "rng"], ["params"]).copies((params, X), {"rng": rng})
+    assert args[0] is params and args[1] is not X and kwargs["rng"] is not rng
+    grader, thread = _serve_once({"scribble": scribble})
+    result = grader.request({"op": "call", "name": "scribble"}, args, kwargs)
+    thread.join(10)
+    assert np.array_equal(result, [7.0, 7.0, 7.0]), result
+    assert np.array_equal(X, [0.0, 1.0, 2.0]), "an undeclared argument was changed for the caller"
+    assert rng.bit_generator.state == state, "an undeclared generator advanced for the caller"
+    assert np.array_equal(params["W"], [2.0, 2.0]) and "new" in params, "the declared params did not change"
+
+
+def test_argument_copies_keep_aliasing():
+    import numpy as np
+
+    from coursegrade.proxy import _Arguments
+
+    X = np.zeros(2)
+    args, kwargs = _Arguments(["a", "b"], []).copies((X, [X]), {"c": {"d": X}})
+    assert args[0] is args[1][0] is kwargs["c"]["d"] and args[0] is not X
