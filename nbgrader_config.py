@@ -54,7 +54,14 @@ from nbgrader.preprocessors import (CheckCellMetadata, ClearOutput, DeduplicateI
 
 c.OverwriteCells.add_missing_cells = True
 c.RestoreCells.add_missing_cells = True
+# A submission is made inert for every page that renders it (the formgrader, the
+# feedback HTML) before anything else reads it: coursegrade.sanitize.SanitizeSubmission
+# (markdown HTML, raw cells, attachments, outputs, metadata; grading/README.md, "What
+# renders a submission, and why it is safe").
+from coursegrade.sanitize import SanitizeSubmission  # noqa: E402
+
 c.Autograde.sanitize_preprocessors = [
+    SanitizeSubmission,
     ClearOutput,
     DeduplicateIds,
     OverwriteKernelspec,
@@ -110,6 +117,7 @@ c.Autograde.autograde_preprocessors = [
     SaveAutoGrades,
     AssignLatePenalties,
     CheckCellMetadata,
+    SanitizeSubmission,   # again, last: covers the outputs the grader added (autograded/ is what the formgrader shows)
 ]
 c.SandboxedExecute.cell_timeout = 60     # seconds per cell of the submission
 c.SandboxedExecute.call_timeout = 60     # seconds per call of a student's function
@@ -117,4 +125,8 @@ c.SandboxedExecute.memory_mb = 2048      # address space of the sandboxed submis
 
 # Feedback never shows hidden tests: their source is removed from the test cells, and
 # SandboxedExecute already cut error tracebacks down to the exception's message.
-c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, CSSHTMLHeaderPreprocessor]
+c.GenerateFeedback.preprocessors = [SanitizeSubmission, GetGrades, ClearHiddenTests, CSSHTMLHeaderPreprocessor]
+# nbconvert's own sanitising, for the feedback HTML and the formgrader's pages: it cleans
+# HTML outputs and raw cells and leaves out widget state and JavaScript outputs (nbgrader's
+# templates render markdown without it: SanitizeSubmission covers that).
+c.HTMLExporter.sanitize_html = True
