@@ -122,6 +122,8 @@ c.Autograde.autograde_preprocessors = [
 c.SandboxedExecute.cell_timeout = 60     # seconds per cell of the submission
 c.SandboxedExecute.call_timeout = 60     # seconds per call of a student's function
 c.SandboxedExecute.memory_mb = 2048      # address space of the sandboxed submission
+c.SandboxedExecute.submission_timeout = 600  # seconds for everything of one submission
+c.SandboxedExecute.disk_mb = 256         # its private home, and its /tmp (both in memory)
 
 # Feedback never shows hidden tests: their source is removed from the test cells, and
 # SandboxedExecute already cut error tracebacks down to the exception's message.

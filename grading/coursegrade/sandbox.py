@@ -84,6 +84,8 @@ def _as_root():
 
 def check_available(uid=DEFAULT_UID):
     """Raise SandboxUnavailable with the fix when the sandbox cannot run here."""
+    if not isinstance(uid, int) or uid <= 0:
+        raise SandboxUnavailable(f"SandboxedExecute.sandbox_uid must be an unprivileged uid, not {uid!r}")
     path = bwrap_path()
     if path is None:
         raise SandboxUnavailable(

@@ -155,6 +155,12 @@ def main(argv=None):
     def progress(index):
         wire.write_message(channel.writer, {"op": "cell", "index": index})
 
+    # From here on the student's code runs. The process's stderr is the grader's
+    # sandbox.log, on the host's disk: it gets /dev/null (what the student's code prints
+    # goes to the captured, capped streams).
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+    os.close(devnull)
     records = run_cells(shell, spec["cells"], spec["cell_timeout"], progress)
 
     def find(name):

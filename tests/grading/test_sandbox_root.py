@@ -96,6 +96,7 @@ def _run_in_sandbox(tmp_path, source, functions=()):
         student.finish()
         report = json.loads((workdir / "report.json").read_text())
         log = (workdir / "sandbox.log").read_text(errors="replace")
+        report["log_bytes"] = (workdir / "sandbox.log").stat().st_size
     finally:
         import shutil
         shutil.rmtree(workdir, ignore_errors=True)
@@ -198,3 +199,15 @@ def test_a_hostile_submission_as_root_changes_nothing(sandbox, tmp_path):
     for pattern in ("/source/", "/submitted/", "gradebook.db"):
         found = [line for line in text.splitlines() if line.startswith("found") and pattern in line]
         assert found and all(line.endswith("[]") for line in found), f"{pattern}: {found}"
+
+
+def test_nothing_the_submission_writes_reaches_the_host_disk(sandbox, tmp_path):
+    """Its stderr (fd 2) is not the grader's log file; its files are in its private memory."""
+    record, report = _run_in_sandbox(tmp_path, textwrap.dedent("""
+        import os
+        for _ in range(40):
+            os.write(2, b"x" * 2**20)
+        print("wrote 40 MiB to fd 2")
+        """))
+    assert "wrote 40 MiB to fd 2" in record["stdout"], record
+    assert report["log_bytes"] < 100_000, f"the grader's sandbox.log grew to {report['log_bytes']} bytes"
