@@ -13,7 +13,8 @@ under the caller's ``np.errstate``, and returns its result as fresh NumPy data.
 Arguments it changed in place are changed here too only when the assignment's
 contract declares that parameter (``mutates``); every other argument travels as a
 copy, so a function that writes into its inputs cannot change what a test computes
-from them afterwards. An exception in the
+from them afterwards, and the call fails (the notebooks ask for functions that leave
+their inputs alone). An exception in the
 student's function is raised here with the same type (NotImplementedError stays
 NotImplementedError) and the student's traceback in its message.
 
@@ -72,18 +73,47 @@ class _Arguments:
     solution's ``parameters``) do, so that a declared in-place change (an optimiser
     step updating ``params``) reaches the test. Every other argument is copied for the
     call: what the function writes into it never reaches the caller, whose later
-    reference computation sees the inputs as it made them.
+    reference computation sees the inputs as it made them. A function that changed
+    such a copy did what the notebooks forbid (relu writing into z, a shuffle of X in
+    place): ``check`` makes that call fail, as the notebook's own check would have.
     """
 
     def __init__(self, parameters, mutates):
         self.parameters, self.mutates = list(parameters), set(mutates)
 
+    def _names(self, args):
+        return self.parameters + [None] * max(0, len(args) - len(self.parameters))
+
     def copies(self, args, kwargs):
         memo = {}
-        names = self.parameters + [None] * max(0, len(args) - len(self.parameters))
-        args = tuple(a if n in self.mutates else _copy(a, memo) for n, a in zip(names, args))
+        args = tuple(a if n in self.mutates else _copy(a, memo) for n, a in zip(self._names(args), args))
         kwargs = {k: v if k in self.mutates else _copy(v, memo) for k, v in kwargs.items()}
         return args, kwargs
+
+    def check(self, name, given, handed):
+        """Raise when the function changed an argument it was handed as a copy."""
+        (args, kwargs), (handed_args, handed_kwargs) = given, handed
+        labelled = [(n or f"number {i + 1}", a, h)
+                    for i, (n, a, h) in enumerate(zip(self._names(args), args, handed_args))]
+        labelled += [(k, kwargs[k], handed_kwargs[k]) for k in kwargs]
+        for label, original, copied in labelled:
+            if original is not copied and not _same(original, copied):
+                raise ValueError(f"{name} changed its argument {label} in place. Leave the arrays it is "
+                                 "given as they are and compute new ones (y = x * 2, not x *= 2).")
+
+
+def _same(a, b):
+    """Equal values, compared the way the wire carries them."""
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        return (isinstance(a, np.ndarray) and isinstance(b, np.ndarray) and a.shape == b.shape
+                and a.dtype == b.dtype and np.array_equal(a, b, equal_nan=a.dtype.kind in "fc"))
+    if isinstance(a, (list, tuple)):
+        return type(a) is type(b) and len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
+    if isinstance(a, dict):
+        return isinstance(b, dict) and a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+    if isinstance(a, np.random.Generator):
+        return isinstance(b, np.random.Generator) and a.bit_generator.state == b.bit_generator.state
+    return a is b or a == b
 
 
 def _copy(value, memo):
@@ -343,7 +373,10 @@ class Student:
         keep = _Arguments(parameters, mutates)
 
         def proxy(*args, **kwargs):
-            return student.call(name, *keep.copies(args, kwargs))
+            handed = keep.copies(args, kwargs)
+            result = student.call(name, *handed)
+            keep.check(name, (args, kwargs), handed)
+            return result
 
         proxy.__name__ = proxy.__qualname__ = name
         proxy.__doc__ = f"The submission's {name}, run in the grader's sandbox."

@@ -26,8 +26,9 @@ student did and what the grader must make of it):
    instructor's files, calling the reference implementation;
 5. honest answers that write warnings to stderr keep their points;
 6. the feedback HTML of a failing submission quotes no line of the hidden tests;
-7. what a function does to its inputs never reaches a verdict: cheats that write into
-   their inputs (01, 03, 06) score 0, honest in-place answers (02, 04, 05) keep full marks.
+7. what a function does to its inputs never earns a point: cheats that write into their
+   inputs (01, 03, 06) score 0; answers that work in place on their own copies (02, 04) or
+   on a declared argument (05) keep full marks.
 
 Most cases use the cheap assignments 02_neurons_and_activations and 03_loss; part 7 uses
 all six (one autograde call per assignment, all side by side). Without a
@@ -399,8 +400,9 @@ def _stderr(course, assignment):
 # 7. What a function does to its inputs never reaches a verdict -----------------------------------
 # A test that calls the student's function and then computes its reference from the same
 # arrays would agree with a function that wrote a convenient input there. The grader hands
-# each call copies (only the parameters a contract declares in `mutates` are shared), so
-# these cheats -- which answer the visible examples from a table and, for any other
+# each call copies (only the parameters a contract declares in `mutates` are shared), and a
+# call that changed a copy fails (the notebooks ask functions to leave their inputs alone),
+# so these cheats -- which answer the visible examples from a table and, for any other
 # input, overwrite it so that the reference agrees with a made-up answer -- score 0.
 # Run without the sandbox (as stock nbgrader does), each scores its exercise's points.
 
@@ -466,7 +468,7 @@ def predict_proba(params, X):
 @case("in_place_right", A02)
 def _in_place_right_02(course, assignment):
     """Solution notebook whose softmax works in place on its own shifted copy of Z (exp and
-    division with out=): right answers, full marks."""
+    division with out=): right answers, inputs left alone: full marks."""
     return _replace(_notebook("solutions", assignment), "softmax", """\
 def softmax(Z):
     E = Z - np.max(Z, axis=1, keepdims=True)
@@ -478,11 +480,11 @@ def softmax(Z):
 
 @case("in_place_right", A04)
 def _in_place_right_04(course, assignment):
-    """Solution notebook whose momentum_step and adam_step update w, v (and m) in place and
-    return them: right answers; the grader's own arrays are not theirs to change (the contract
-    declares no mutation), so each call gets copies and the tests see right answers: full marks."""
+    """Solution notebook whose momentum_step and adam_step copy w, v (and m) and then update
+    the copies in place (+=, *=, out=): right answers, inputs left alone: full marks."""
     nb = _replace(_notebook("solutions", assignment), "momentum_step", """\
 def momentum_step(w, v, g, lr, beta):
+    w, v = w.copy(), v.copy()
     v *= beta
     v -= lr * g
     w += v
@@ -490,11 +492,12 @@ def momentum_step(w, v, g, lr, beta):
 """)
     return _replace(nb, "adam_step", """\
 def adam_step(w, m, v, g, t, lr, beta1, beta2, eps):
+    w, m, v = np.array(w, dtype=float), np.array(m, dtype=float), np.array(v, dtype=float)
     m *= beta1
     m += (1 - beta1) * g
     v *= beta2
     v += (1 - beta2) * g**2
-    w -= lr * (m / (1 - beta1**t)) / (np.sqrt(v / (1 - beta2**t)) + eps)
+    np.subtract(w, lr * (m / (1 - beta1**t)) / (np.sqrt(v / (1 - beta2**t)) + eps), out=w)
     return w, m, v
 """)
 

@@ -353,7 +353,9 @@ def test_only_declared_arguments_are_changed_for_the_caller():
 
     params, X, rng = {"W": np.ones(2)}, np.arange(3.0), np.random.default_rng(0)
     state = rng.bit_generator.state
-    args, kwargs = _Arguments(["params", "X", "rng"], ["params"]).copies((params, X), {"rng": rng})
+    keep = _Arguments(["params", "X", "rng"], ["params"])
+    handed = keep.copies((params, X), {"rng": rng})
+    args, kwargs = handed
     assert args[0] is params and args[1] is not X and kwargs["rng"] is not rng
     grader, thread = _serve_once({"scribble": scribble})
     result = grader.request({"op": "call", "name": "scribble"}, args, kwargs)
@@ -362,6 +364,26 @@ def test_only_declared_arguments_are_changed_for_the_caller():
     assert np.array_equal(X, [0.0, 1.0, 2.0]), "an undeclared argument was changed for the caller"
     assert rng.bit_generator.state == state, "an undeclared generator advanced for the caller"
     assert np.array_equal(params["W"], [2.0, 2.0]) and "new" in params, "the declared params did not change"
+    # ... and the call fails, naming what it changed (the notebooks ask to leave inputs alone).
+    with pytest.raises(ValueError, match="scribble changed its argument X in place"):
+        keep.check("scribble", ((params, X), {"rng": rng}), handed)
+
+
+def test_a_function_that_leaves_its_inputs_alone_passes_the_check():
+    import numpy as np
+
+    from coursegrade.proxy import _Arguments
+
+    def tidy(params, X, rng):
+        return X * 2, {k: v + 1 for k, v in params.items()}, dict(rng=None)
+
+    params, X = {"W": np.ones(2)}, np.arange(3.0)
+    keep = _Arguments(["params", "X", "rng"], [])
+    handed = keep.copies((params, X, [X, (1, "a")]), {})
+    grader, thread = _serve_once({"tidy": tidy})
+    grader.request({"op": "call", "name": "tidy"}, *handed)
+    thread.join(10)
+    keep.check("tidy", ((params, X, [X, (1, "a")]), {}), handed)     # raises nothing
 
 
 def test_argument_copies_keep_aliasing():
