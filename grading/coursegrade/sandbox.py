@@ -43,6 +43,7 @@ What it does not protect against: reading what any local user may read in
 ``/usr`` and the virtual environment (keep solutions out of both).
 """
 
+import functools
 import json
 import logging
 import os
@@ -106,6 +107,7 @@ def check_available(uid=DEFAULT_UID):
             f"bubblewrap is installed but cannot create a sandbox here: {probe.stderr.strip()} ({hint})")
 
 
+@functools.lru_cache(maxsize=None)
 def _bwrap_supports(option):
     try:
         text = subprocess.run([bwrap_path(), "--help"], capture_output=True, text=True).stdout
@@ -372,7 +374,7 @@ def command(workdir, student_lib, rfd, wfd, memory_mb, disk_mb=256, cpu_seconds=
     if seccomp_fd is None:
         limits.append("--nproc=256")   # the fallback (see launch): threads count too
     tmpfs = str(disk_mb * 2**20)
-    tree = _Tree({"/tmp", SANDBOX_HOME, "/proc", "/dev", "/usr", "/etc"})
+    tree = _Tree({"/tmp", "/home", SANDBOX_HOME, "/proc", "/dev", "/usr", "/etc"})
     for real, used in _python_prefixes().items():
         tree.ro_bind(real, real)
         for prefix in used - {real}:
