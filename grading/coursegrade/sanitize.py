@@ -72,7 +72,7 @@ SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*):")
 # .score, .comment, ... which its script binds to; .mermaid, which mermaid.js renders).
 CLASS_TOKEN = re.compile(r"^(?:[a-z][a-z0-9]{0,2}|language-[A-Za-z0-9_+#-]{1,40}|highlight|anchor-link|"
                          r"task-list-item|task-list-item-checkbox)$")
-HEADING_ID = re.compile(r"^[^\s<>\"'`&]{1,200}$")
+HEADING_ID = re.compile(r"^\S{1,300}$")                 # from the heading's text; quoted by nbconvert
 NUMBER = re.compile(r"^\d{1,5}%?$")
 TEXT_ALIGN = re.compile(r"^\s*text-align\s*:\s*(?:left|right|center)\s*;?\s*$", re.I)
 

@@ -97,6 +97,8 @@ MARKDOWN = [
 
 HONEST = """# A heading
 
+## What's next? "Quotes" & a < b
+
 Some text with **bold**, *italic*, `code` and math $x^2 + \\frac{1}{2}$ and $a < b$.
 
 $$
@@ -313,7 +315,8 @@ def test_honest_content_survives(hostile, pages):
     assert clean.cells[0].source == HONEST, "an honest markdown cell was changed"
     assert clean.cells[0].attachments == {"plot.png": {"image/png": PNG}}
     page = pages["formgrade"]
-    for expected in ('<h1 id="A-heading">', "<strong>bold</strong>", "<em>italic</em>", "$x^2 + \\frac{1}{2}$",
+    for expected in ('<h1 id="A-heading">', "What's next? \"Quotes\" &amp; a &lt; b", "<strong>bold</strong>",
+                     "<em>italic</em>", "$x^2 + \\frac{1}{2}$",
                      "$a &lt; b$", "\\sigma(z)", "<table>", '<a href="https://numpy.org/doc/">',
                      '<a href="#A-heading">', f'src="data:image/png;base64,{PNG}"', "<blockquote>",
                      'class="k">def</span>'):
