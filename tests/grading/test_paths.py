@@ -5,7 +5,9 @@ tests -- root on CI) with a classmate's honest submission and hostile ones: symb
 links to the instructor's notebook, to a ``source/`` file, to ``gradebook.db``, to a
 classmate's notebook and to ``/dev/zero``; a FIFO; a hard link; a 2 GiB sparse file;
 a crafted renamed-notebook marker of the old grader; student ids that are a glob or
-hold ``..``; a student folder and an assignment folder that are links. Each row must
+hold ``..``; a student folder and an assignment folder that are links; a copied answer
+cell and a copied test cell (duplicate ``grade_id``: nbgrader 0.9.6 failed the whole
+notebook with ``KeyError: 'grade_id'``). Each row must
 say what happened, the classmate must keep full marks, and nothing outside the
 submissions may change: ``source/``, ``release/`` and every folder in ``submitted/``
 are hashed (without following anything) before and after.
@@ -14,6 +16,7 @@ are hashed (without following anything) before and after.
 import hashlib
 import json
 import os
+import re
 import stat
 from pathlib import Path
 
@@ -110,6 +113,20 @@ def _build(course):
     (folder / ".coursegrade-renamed.json").write_text(json.dumps(
         {"copy": f"../../classmate/{ASSIGNMENT}/{NB}", "original": "mine.ipynb", "sha256": sha}))
     expect["marker"] = ("flagged", MAX_SCORE, [f"renamed: mine.ipynb graded as {NB}"])
+
+    # A copied answer cell and a copied test cell (metadata and all): duplicate grade_ids.
+    # The test cell is copied as students see it (without its hidden part), before itself.
+    for student, kind in (("copiedanswer", "solution"), ("copiedtest", "grade")):
+        nb = json.loads(SOLUTION.read_text())
+        at = next(i for i, c in enumerate(nb["cells"]) if c["metadata"].get("nbgrader", {}).get(kind)
+                  and (kind == "grade") != bool(c["metadata"]["nbgrader"].get("solution")))
+        copy = json.loads(json.dumps(nb["cells"][at]))
+        copy["id"] = f"copy-of-{copy.get('id', at)}"
+        copy["source"] = re.sub(r"### BEGIN HIDDEN TESTS.*?### END HIDDEN TESTS\n?", "",
+                                "".join(copy["source"]), flags=re.S)
+        nb["cells"].insert(at + 1 if kind == "solution" else at, copy)
+        submit(course, student, {NB: json.dumps(nb).encode()})
+        expect[student] = ("graded", MAX_SCORE, [])
 
     submit(course, "*", {NB: SOLUTION})                            # a glob to nbgrader
     expect["*"] = ("failed", 0, ["not a valid student id: '*'"])
