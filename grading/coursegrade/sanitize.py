@@ -47,6 +47,7 @@ carried what.
 
 import base64
 import binascii
+import functools
 import html
 import re
 import uuid
@@ -226,6 +227,19 @@ def _one_html_block(text):
 
 def sanitise_markdown(source, attachments=None):
     """(new source, problems found): the source itself when nothing was found."""
+    if not attachments:   # most cells: the instructor's, the same in every submission and pass
+        new, problems = _sanitise_cached(source)
+        return new, list(problems)
+    return _sanitise(source, attachments)
+
+
+@functools.lru_cache(maxsize=4096)
+def _sanitise_cached(source):
+    new, problems = _sanitise(source, None)
+    return new, tuple(problems)
+
+
+def _sanitise(source, attachments):
     problems = markdown_problems(source, attachments)
     if not problems:
         return source, []
