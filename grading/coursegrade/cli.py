@@ -61,7 +61,7 @@ from pathlib import Path
 
 from .collect import CollectError, collect_zip
 from .submission import (STATUSES, UnsafePath, check_notebook, first_line as _first_line,  # noqa: F401
-                         id_problem, stage, submission_hash, worst)
+                         id_problem, shown, stage, submission_hash, worst)
 
 CSV_FIELDS = ("student", "assignment", "score", "max_score", "status", "reason")
 RECORD_NAME = ".coursegrade.json"            # in autograded/<student>/<assignment>/
@@ -143,7 +143,8 @@ def find_submissions(submitted, assignment):
     """``[(student, problem)]`` for the folders ``submitted/<student>/<assignment>``.
 
     ``problem`` is None for a folder to grade, else why it is not read: a student id
-    that is not safe (:func:`id_problem`), or a student folder that is a symbolic link
+    that is not safe (:func:`id_problem`; ``student`` is then its :func:`shown` form,
+    for the CSV and the terminal), or a student folder that is a symbolic link
     (reported for every assignment: where it points is not looked at). Hidden entries
     (ours) and plain files in ``submitted/`` are not submissions.
     """
@@ -156,9 +157,11 @@ def find_submissions(submitted, assignment):
             continue
         mode = os.lstat(submitted / name).st_mode
         if stat.S_ISLNK(mode):
-            found.append((name, f"not read: submitted/{name} is a symbolic link, not a folder: not followed"))
+            found.append((shown(name), f"not read: submitted/{shown(name)} is a symbolic link, not a folder: "
+                                       "not followed"))
         elif stat.S_ISDIR(mode) and os.path.lexists(submitted / name / assignment):
-            found.append((name, id_problem(name)))
+            problem = id_problem(name)
+            found.append((shown(name) if problem else name, problem))
     return found
 
 
@@ -855,8 +858,9 @@ def _grade(args, root, assignments, zip_targets, csv_path, pool, graders, staged
     print(f"graded {tally['graded']}, flagged {tally['flagged']}, failed {tally['failed']}: "
           f"{len(rows)} row(s) in {csv_path}")
     for row in rows:
-        if row["status"] != "graded":
-            print(f"  {row['status']:7} {row['assignment']} {row['student']}: {row['reason']}")
+        if row["status"] != "graded":   # a reason may quote a submission: no control characters
+            line = f"  {row['status']:7} {row['assignment']} {row['student']}: {row['reason']}"
+            print("".join(c if c.isprintable() else ascii(c)[1:-1] for c in line))
     return 0
 
 

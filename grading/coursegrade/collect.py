@@ -38,7 +38,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from .submission import FILE_CAP, NOTEBOOK_CAP, UnsafePath, id_problem, open_folder, scan
+from .submission import FILE_CAP, NOTEBOOK_CAP, UnsafePath, id_problem, open_folder, scan, shown
 
 NESTED_ZIP_CAP = 200 * 2**20   # bytes of a zip inside the download
 MAX_NESTING = 3
@@ -74,7 +74,7 @@ def collect_zip(zip_path, root, submitted, assignment):
     except (OSError, zipfile.BadZipFile) as err:
         raise CollectError(f"{zip_path} is not a readable zip file: {err}") from None
     try:
-        _list(outer, Path(zip_path).name, None, 0, assignment, candidates, report, open_zips)
+        _list(outer, shown(Path(zip_path).name), None, 0, assignment, candidates, report, open_zips)
         chosen = _newest(candidates, report)
         by_student = {}
         for c in chosen:
@@ -94,7 +94,7 @@ def _list(archive, where, student, depth, assignment, candidates, report, open_z
     for order, info in enumerate(archive.infolist()):
         if info.is_dir():
             continue
-        entry = f"{where}: {info.filename}"
+        entry = f"{where}: {shown(info.filename)}"
         parts = [p for p in re.split(r"[/\\]", info.filename) if p]
         if not parts:
             report.append(f"skipped {entry}: no file name")

@@ -60,9 +60,17 @@ def id_problem(student_id):
     never a path (``/``, ``\\``, ``..``) and never an option (``-x``).
     """
     if not isinstance(student_id, str) or not _SAFE_ID.fullmatch(student_id) or ".." in student_id:
-        return (f"not a valid student id: {student_id!r} (allowed: letters, digits and _ . @ + -, "
+        return (f"not a valid student id: {ascii(student_id)} (allowed: letters, digits and _ . @ + -, "
                 "not starting with . or -, no '..', at most 100 characters)")
     return None
+
+
+def shown(name):
+    """A name from a submission as it may be printed or put in a CSV cell: as it is when
+    it is printable and cannot start a spreadsheet formula, else as a Python literal."""
+    if name.isprintable() and not name.startswith(("=", "+", "-", "@")):
+        return name
+    return ascii(name)
 
 
 def kind(mode):
@@ -89,7 +97,7 @@ def open_folder(base, *parts):
     where = Path(base).name
     try:
         for part in parts:
-            where = f"{where}/{part}"
+            where = f"{where}/{shown(part)}"
             if part in ("", ".", "..") or "/" in part:
                 raise UnsafePath(f"{where}: not a plain folder name")
             try:
@@ -123,7 +131,7 @@ class Scan:
         return self._digest.hexdigest()
 
     def reasons(self):
-        return [f"not read: {path}: {reason}" for path, reason in self.rejected]
+        return [f"not read: {shown(path)}: {reason}" for path, reason in self.rejected]
 
     def notebooks(self):
         """The accepted notebooks at the top of the folder."""

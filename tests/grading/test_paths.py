@@ -186,3 +186,14 @@ def test_no_linked_content_reaches_autograded_or_feedback(graded):
     assert not (course / "autograded" / "*").exists() and not (course / "autograded" / "a..b").exists()
     with_records = sorted(p.parent.parent.name for p in (course / "autograded").glob(f"*/*/{cli.RECORD_NAME}"))
     assert "*" not in with_records and "linkfolder" not in with_records, with_records
+
+
+def test_unsafe_names_are_shown_as_literals(tmp_path):
+    """A folder name that could start a spreadsheet formula or hold a terminal escape
+    reaches the CSV and the terminal only as a Python literal (no grading needed)."""
+    for name in ("=HYPERLINK(1)", "bad\x1b[2Jname", "s1"):
+        (tmp_path / "submitted" / name / ASSIGNMENT).mkdir(parents=True)
+    found = dict(cli.find_submissions(tmp_path / "submitted", ASSIGNMENT))
+    assert set(found) == {"'=HYPERLINK(1)'", "'bad\\x1b[2Jname'", "s1"}, found
+    assert found["s1"] is None and "not a valid student id" in found["'=HYPERLINK(1)'"], found
+    assert "\x1b" not in found["'bad\\x1b[2Jname'"], found
