@@ -304,12 +304,18 @@ def write_spec(workdir, spec):
 _AUDIT_ARCH = {
     # machine: (AUDIT_ARCH_*, syscalls refused with EPERM, clone, clone3)
     "x86_64": (0xC000003E, {"fork": 57, "vfork": 58, "unshare": 272, "setns": 308, "mount": 165,
-                            "umount2": 166, "pivot_root": 155, "chroot": 161}, 56, 435),
+                            "umount2": 166, "pivot_root": 155, "chroot": 161, "ptrace": 101,
+                            "perf_event_open": 298, "bpf": 321, "userfaultfd": 323, "add_key": 248,
+                            "request_key": 249, "keyctl": 250}, 56, 435),
     "aarch64": (0xC00000B7, {"unshare": 97, "setns": 268, "mount": 40, "umount2": 39,
-                             "pivot_root": 41, "chroot": 51}, 220, 435),
+                             "pivot_root": 41, "chroot": 51, "ptrace": 117, "perf_event_open": 241,
+                             "bpf": 280, "userfaultfd": 282, "add_key": 217, "request_key": 218,
+                             "keyctl": 219}, 220, 435),
 }
-# The new mount API: the same numbers on both architectures.
-_NEW_MOUNT_API = {"open_tree": 428, "move_mount": 429, "fsopen": 430, "fsconfig": 431,
+# The same numbers on both architectures: the new mount API, and io_uring (less kernel
+# to attack: nothing a notebook needs).
+_NEW_MOUNT_API = {"io_uring_setup": 425, "io_uring_enter": 426, "io_uring_register": 427,
+                  "open_tree": 428, "move_mount": 429, "fsopen": 430, "fsconfig": 431,
                   "fsmount": 432, "fspick": 433, "mount_setattr": 442}
 _CLONE_THREAD = 0x00010000
 _RET_ALLOW, _RET_ERRNO = 0x7FFF0000, 0x00050000
@@ -320,8 +326,9 @@ _X32_BIT = 0x40000000
 def seccomp_program(machine=None):
     """A classic BPF seccomp filter (bytes of ``struct sock_filter``) for bwrap --seccomp.
 
-    It refuses child processes and the mount and namespace calls; everything else is
-    allowed. None on an architecture it does not know.
+    It refuses child processes, the mount and namespace calls, and a few calls no
+    notebook needs (ptrace, bpf, perf_event_open, userfaultfd, the key ring, io_uring);
+    everything else is allowed. None on an architecture it does not know.
     """
     machine = machine or platform.machine()
     if machine not in _AUDIT_ARCH:
