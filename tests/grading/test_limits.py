@@ -304,3 +304,37 @@ def test_a_rebuilt_exception_is_cut_and_marked():
     assert isinstance(error, ValueError) and error.coursegrade_cut
     assert len(str(error)) < 2 * channel.MESSAGE_LIMIT + 200
     assert not channel.rebuild_exception({"name": "KeyError", "types": ["KeyError"], "message": "k"}, "").coursegrade_cut
+
+
+def test_a_call_made_from_a_callback_ends_within_the_outer_calls_deadline(sandbox, tmp_path):
+    """outer(cb) calls back into the grader, whose callback calls spin (the alarm off,
+    endless): the grader stops it at the call deadline, and outer fails with the reason."""
+    import shutil
+    import time
+
+    from coursegrade import blocklist, contract, proxy
+    from coursegrade import sandbox as sb
+    from grading_helpers import ROOT
+
+    library = blocklist.build_student_library(execute._nnlearn_folder(), contract.load(ROOT / "source" / ASSIGNMENT))
+    workdir = sb.new_workdir()
+    cells = [{"index": 0, "source": "def outer(callback):\n    return callback(1)\n"},
+             {"index": 1, "source": "def spin(x):\n" + textwrap.indent(NO_ALARM + "while True:\n    pass\n", "    ")}]
+    try:
+        sb.prepare(workdir, cells, ["outer", "spin"], 2, 2)
+        plan = {"workdir": str(workdir), "student_lib": str(library), "memory_mb": 1024, "cell_timeout": 2,
+                "call_timeout": 2, "submission_timeout": 60, "disk_mb": 16, "report": str(workdir / "report.json")}
+        (workdir / "plan.json").write_text(json.dumps(plan))
+        student = proxy.Student.start(workdir / "plan.json")
+        outer, spin = student.function("outer"), student.function("spin")
+        started = time.monotonic()
+        with pytest.raises((TimeoutError, proxy.SubmissionUnavailable)) as caught:
+            outer(lambda x: spin(x))
+        seconds = time.monotonic() - started
+        student.finish()
+        report = json.loads((workdir / "report.json").read_text())
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    assert seconds < 2 + GRACE + 3, f"the nested call took {seconds:.1f} s"
+    assert "stopped" in str(caught.value), caught.value
+    assert any("spin did not return within 7 s" in p for p in report["problems"]), report["problems"]
