@@ -80,6 +80,8 @@ def read_message(stream):
         header = json.loads(_read_exact(stream, size))
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise WireError(f"message header is not JSON: {error}") from None
+    except RecursionError:
+        raise WireError("message header nested too deeply") from None
     if not isinstance(header, dict):
         raise WireError(f"message header is a {type(header).__name__}, not an object")
     n_buffers = header.get("nbuf", 0)
