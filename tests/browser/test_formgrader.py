@@ -144,8 +144,9 @@ def visit(browser, server, path, wait_for_file=None):
         page.wait_for_function("() => !!window.jupyterapp", timeout=120_000)
         response = page.goto(server.url(path), wait_until="load")
         assert response is not None and response.status == 200, f"{path}: HTTP {response and response.status}"
-        deadline = time.monotonic() + 8
-        while time.monotonic() < deadline:       # the payload's image error, its fetches
+        # after "load" the images have failed (onerror ran); the control's fetches take longer
+        deadline = time.monotonic() + (8 if wait_for_file is not None else 3)
+        while time.monotonic() < deadline:
             if wait_for_file is not None and wait_for_file.exists():
                 break
             page.wait_for_timeout(250)
