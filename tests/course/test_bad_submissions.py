@@ -839,6 +839,36 @@ def test_writing_into_inputs_earns_nothing(graded, assignment, test_id):
     assert_scores(graded, "bad_mutation_cheat", assignment, zero={test_id})
 
 
+SHARED_KERNEL = """
+import json, os, sys
+from IPython.core.interactiveshell import InteractiveShell
+cells, test_id = json.load(open(sys.argv[1])), sys.argv[2]
+shell = InteractiveShell.instance()
+for cell in cells:
+    result = shell.run_cell(cell["source"], silent=True)
+    if cell["grade_id"] == test_id:
+        error = result.error_before_exec or result.error_in_exec
+        print("RESULT", "passed" if error is None else f"{type(error).__name__}: {error}")
+        break
+"""
+
+
+@pytest.mark.parametrize("assignment, test_id", [(A01, "step_neuron_test"), (A03, "mse_test"),
+                                                 (A06, "predict_proba_test")])
+def test_writing_into_inputs_would_score_in_a_shared_kernel(assignment, test_id, tmp_path):
+    """The cheats are real: run in one kernel with the tests, sharing their arrays (stock
+    nbgrader, and coursegrade before it copied arguments), each passes its test cell."""
+    nb = _the_case("bad_mutation_cheat", assignment).build(None, assignment)
+    cells = [{"source": c.source, "grade_id": _meta(c).get("grade_id")} for c in nb.cells if c.cell_type == "code"]
+    (tmp_path / "cells.json").write_text(json.dumps(cells))
+    env = dict(nbgrader_env(), MPLBACKEND="Agg", PYTHONDONTWRITEBYTECODE="1")
+    run = subprocess.run([sys.executable, "-c", SHARED_KERNEL, str(tmp_path / "cells.json"), test_id],
+                         cwd=ROOT / "solutions" / assignment, env=env, capture_output=True, text=True, timeout=300)
+    results = [line for line in run.stdout.splitlines() if line.startswith("RESULT ")]
+    assert results == ["RESULT passed"], (f"{assignment}: the mutation cheat does not pass {test_id} in a shared "
+                                          f"kernel, so the catalogue case proves nothing: {results} {run.stderr[-2000:]}")
+
+
 @pytest.mark.parametrize("assignment", [A02, A04, A05])
 def test_honest_in_place_answers_keep_full_marks(graded, assignment):
     assert_scores(graded, "bad_in_place_right", assignment)
