@@ -338,3 +338,22 @@ def test_a_call_made_from_a_callback_ends_within_the_outer_calls_deadline(sandbo
     assert seconds < 2 + GRACE + 3, f"the nested call took {seconds:.1f} s"
     assert "stopped" in str(caught.value), caught.value
     assert any("spin did not return within 7 s" in p for p in report["problems"]), report["problems"]
+
+
+def test_a_hostile_frame_is_a_wire_error():
+    """Headers over the size limit, deeply nested JSON or too much data end the channel
+    (WireError), never the grader."""
+    import io
+
+    from coursegrade import wire
+
+    def frame(header_bytes, buffers=()):
+        return io.BytesIO(struct.pack(">I", len(header_bytes)) + header_bytes
+                          + b"".join(struct.pack(">Q", n) for n in buffers))
+
+    nested = b"[" * 100_000 + b"]" * 100_000
+    huge = struct.pack(">I", wire.MAX_HEADER_BYTES + 1)
+    for stream in (frame(nested), io.BytesIO(huge),
+                   frame(b'{"nbuf": 1}', buffers=[wire.MAX_TOTAL_BYTES + 1])):
+        with pytest.raises(wire.WireError):
+            wire.read_message(stream)
