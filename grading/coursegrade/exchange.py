@@ -8,15 +8,19 @@ classmate's notebook, and the instructor's ``collect`` would copy the target int
 ``nbgrader_config.py`` as ``c.ExchangeFactory.collect``)
 
 * skips a submission whose student id (the inbox name ``<student>+<assignment>+<time>``)
-  is not a safe id (:func:`coursegrade.submission.id_problem`: no globs, no ``..``);
+  is not a safe id (:func:`coursegrade.submission.id_problem`: no globs, no ``..``),
+  and an inbox entry whose name is not of that form or whose time does not parse
+  (nbgrader stopped the whole collection there);
 * copies only regular files, with the size caps and the checks of
   :mod:`coursegrade.submission` (no links followed, no FIFOs, devices or sockets,
   no hard links), and logs every entry it skipped with the reason.
 """
 
+import datetime
 import os
 
 from nbgrader.exchange.default.collect import ExchangeCollect
+from nbgrader.exchange import ExchangeError
 
 from .submission import UnsafePath, id_problem, open_folder, scan
 
@@ -24,11 +28,19 @@ from .submission import UnsafePath, id_problem, open_folder, scan
 class SafeExchangeCollect(ExchangeCollect):
     """nbgrader's ExchangeCollect, copying regular files only and checking student ids."""
 
+    def _path_to_record(self, path):
+        try:
+            return super()._path_to_record(path)
+        except (ExchangeError, ValueError, OverflowError) as err:   # nbgrader's fail() raises ExchangeError
+            name = os.path.basename(path)
+            return {"username": name, "filename": name, "problem": f"not a submission: {err}",
+                    "timestamp": datetime.datetime.min.replace(tzinfo=datetime.timezone.utc)}
+
     def init_src(self):
         super().init_src()
         safe = []
         for record in self.src_records:
-            problem = id_problem(record["username"])
+            problem = record.get("problem") or id_problem(record["username"])
             if problem:
                 self.log.warning("Skipped %s: %s", record["filename"], problem)
             else:

@@ -203,7 +203,7 @@ def test_a_lying_size_is_caught_while_reading(course, tmp_path, monkeypatch):
 def test_nbgrader_collect_copies_regular_files_only(tmp_path):
     """``nbgrader collect`` with the course's nbgrader_config.py: a link to a file outside
     and a FIFO in a student's inbox entry are skipped and logged, the notebook is copied;
-    an inbox entry of the student id '*' is skipped."""
+    inbox entries of the student id '*' and with a time that does not parse are skipped."""
     course = make_course(tmp_path / "course")
     secret = tmp_path / "instructor-secret.txt"
     secret.write_text("SECRET")
@@ -218,6 +218,7 @@ def test_nbgrader_collect_copies_regular_files_only(tmp_path):
     star = inbound / f"*+{ASSIGNMENT}+{stamp}"
     star.mkdir()
     (star / NB).write_bytes(b"glob")
+    (inbound / f"bob+{ASSIGNMENT}+not a time").mkdir()          # nbgrader stopped the collection here
 
     out = subprocess.run([sys.executable, "-m", "nbgrader", "collect", ASSIGNMENT,
                           f"--Exchange.root={tmp_path / 'exchange'}", "--CourseDirectory.course_id=nnlearn"],
@@ -230,3 +231,4 @@ def test_nbgrader_collect_copies_regular_files_only(tmp_path):
     assert sorted(p.name for p in (course / "submitted").iterdir()) == ["alice"], "the '*' entry was collected"
     assert "notes.txt: a symbolic link" in log and "pipe.ipynb: a FIFO" in log, log[-3000:]
     assert "not a valid student id: '*'" in log, log[-3000:]
+    assert f"Skipped bob+{ASSIGNMENT}+not a time: not a submission" in log, log[-3000:]
