@@ -8,10 +8,10 @@ be neither called, reloaded nor read. The tools the contract allows (the ones a
 notebook hands the student, such as ``sigmoid`` in 01 or ``load_image`` in 06) and
 everything they call keep working.
 
-The copy is private to the grading process: built with ``tempfile.mkdtemp`` (folders
-0755, files 0644, so that a sandbox running as another user can read it and nobody
-else can write it), its expected bytes kept in memory, and checked against them before
-every use. A copy that differs in any way (a changed or extra file, a mode, a link) is
+The copy is private to the grading process: built in a folder of its own made by
+``tempfile.mkdtemp`` (folders 0755, files 0644, so that a sandbox running as another
+user can read it and nobody else can write it, nor the folder it lies in), its
+expected bytes kept in memory, and checked against them before every use. A copy that differs in any way (a changed or extra file, a mode, a link) is
 thrown away and built again; nothing is trusted because it exists.
 """
 
@@ -127,7 +127,7 @@ def build_student_library(lib_package, grading_contract):
     if root is not None and verify(root, files):
         return root
     if root is not None:
-        shutil.rmtree(root, ignore_errors=True)
+        shutil.rmtree(root.parent, ignore_errors=True)
     files = files or library_files(lib_package, grading_contract)
     root = _write(files, grading_contract.assignment)
     _BUILT[key] = (root, files)
@@ -135,8 +135,13 @@ def build_student_library(lib_package, grading_contract):
 
 
 def _write(files, assignment):
-    root = Path(tempfile.mkdtemp(prefix=f"coursegrade-lib-{assignment}-"))
-    multiprocessing.util.Finalize(None, _remove, args=(root, os.getpid()), exitpriority=0)
+    """A new private copy: ``<mkdtemp>/lib/nnlearn/...``, so that the folder the sandbox
+    binds (``lib``) lies in a folder of ours that no one else can write either."""
+    base = Path(tempfile.mkdtemp(prefix=f"coursegrade-lib-{assignment}-"))
+    multiprocessing.util.Finalize(None, _remove, args=(base, os.getpid()), exitpriority=0)
+    os.chmod(base, 0o755)
+    root = base / "lib"
+    root.mkdir()
     os.chmod(root, 0o755)
     for name, data in files.items():
         path = root / name
@@ -153,11 +158,12 @@ def _write(files, assignment):
 
 
 def verify(root, files):
-    """True when ``root`` holds ``nnlearn/`` with exactly ``files`` and nothing else
-    (folders 0755, files 0644, all ours, no links)."""
+    """True when ``root`` holds ``nnlearn/`` with exactly ``files`` and nothing else, in a
+    folder holding only ``root`` (folders 0755, files 0644, all ours, no links)."""
     root = Path(root)
     try:
-        for folder, names in ((root, {"nnlearn"}), (root / "nnlearn", {Path(n).name for n in files})):
+        for folder, names in ((root.parent, {root.name}), (root, {"nnlearn"}),
+                              (root / "nnlearn", {Path(n).name for n in files})):
             info = os.lstat(folder)
             if not stat.S_ISDIR(info.st_mode) or stat.S_IMODE(info.st_mode) != 0o755 \
                     or info.st_uid != os.geteuid() or set(os.listdir(folder)) != names:

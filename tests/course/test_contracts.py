@@ -262,7 +262,7 @@ def test_student_library_is_private_and_rebuilt_when_changed():
     grading_contract = _contract("03_loss")
     root = blocklist.build_student_library(LIB, grading_contract)
     package = root / "nnlearn"
-    assert stat.S_IMODE(root.stat().st_mode) == 0o755 and stat.S_IMODE(package.stat().st_mode) == 0o755
+    assert all(stat.S_IMODE(p.stat().st_mode) == 0o755 for p in (root.parent, root, package))
     assert all(stat.S_IMODE(p.stat().st_mode) == 0o644 for p in package.iterdir())
     assert blocklist.build_student_library(LIB, grading_contract) == root     # unchanged: used as it is
 
@@ -287,7 +287,10 @@ def test_student_library_is_private_and_rebuilt_when_changed():
         (p / "losses.py").unlink()
         (p / "losses.py").symlink_to(LIB / "losses.py")
 
-    for change in (edit, plant, chmod, swap):
+    def beside(p):
+        (p.parent.parent / "nnlearn").mkdir()     # next to the folder on sys.path
+
+    for change in (edit, plant, chmod, swap, beside):
         rebuilt_after(change)
 
 
