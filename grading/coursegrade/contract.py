@@ -23,7 +23,8 @@ calls, is switched off (except the tools named in ``uses``).
 
 ``mutates`` matters because the tests compute their references after calling the
 student's function: the grader gives each call its own copy of every argument except
-those named here, so a function that writes the answer into its inputs gains nothing.
+those named here (``proxy._Arguments``), so a function that writes the answer into its
+inputs gains nothing, and a call that changed a copy fails.
 
 An assignment without a contract is an error, never "nothing switched off".
 """
