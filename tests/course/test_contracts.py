@@ -244,6 +244,16 @@ def test_solution_cells_run_on_the_student_library(assignment, tmp_path):
                         + json.dumps(failed, indent=1))
 
 
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_only_demonstration_cells_are_skipped(assignment):
+    """grading-skip on a solution or test cell would drop an exercise or a test."""
+    for cell in read_notebook(notebook_path("source", assignment)).cells:
+        if notebook.is_skipped(cell):
+            assert not notebook.nbgrader_meta(cell), (
+                f"{assignment}: nbgrader cell {notebook.nbgrader_meta(cell).get('grade_id')} is tagged "
+                f"{notebook.SKIP_TAG!r}; only the instructor's demonstration cells may be")
+
+
 def test_skipped_cells_are_known_by_text_without_metadata():
     source = read_notebook(notebook_path("source", "02_neurons_and_activations"))
     skipped = [c for c in source.cells if notebook.is_skipped(c)]
