@@ -94,6 +94,7 @@ def test_release_has_no_solutions_or_hidden_tests(assignment):
 def test_release_has_no_authoring_files_and_no_outputs(assignment):
     folder = ROOT / "release" / assignment
     assert not list(folder.rglob("*.py")), f"release/{assignment} contains .py files (the solutions are in them)"
+    assert not list(folder.rglob("contract.toml")), f"release/{assignment} contains the grading contract"
     nb = read_notebook(notebook_path("release", assignment))
     for index, cell in enumerate(nb.cells):
         if cell.cell_type == "code":
