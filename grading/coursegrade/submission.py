@@ -325,6 +325,24 @@ def first_line(value):
     return lines[0][:300] if lines else type(value).__name__
 
 
+def _drop_bad_timestamp(target):
+    """nbgrader stops autograding at a ``timestamp.txt`` it cannot parse: drop such a
+    staged one (the submission is graded as if on time) and say so."""
+    from nbgrader.utils import parse_utc
+
+    path = target / "timestamp.txt"
+    if not path.is_file():
+        return []
+    text = path.read_text(encoding="utf-8", errors="replace").strip()
+    try:
+        if text:
+            parse_utc(text)
+        return []
+    except (ValueError, OverflowError) as err:
+        path.unlink()
+        return [f"not read: timestamp.txt: not a time nbgrader reads ({first_line(err)[:100]})"]
+
+
 def stage(submitted, student, assignment, expected, staged_root):
     """Copy a submission into ``staged_root/<student>/<assignment>/`` and decide what to grade.
 
@@ -340,7 +358,7 @@ def stage(submitted, student, assignment, expected, staged_root):
         result = scan(open_folder(submitted, student, assignment), stage_to=target)
     except UnsafePath as err:
         return "failed", [f"not read: {err}"], False, None
-    reasons = result.reasons()
+    reasons = result.reasons() + _drop_bad_timestamp(target)
     status = "flagged" if reasons else "graded"
     present = result.notebooks()
     if not present:

@@ -7,7 +7,7 @@ classmate's notebook and to ``/dev/zero``; a FIFO; a hard link; a 2 GiB sparse f
 a crafted renamed-notebook marker of the old grader; student ids that are a glob or
 hold ``..``; a student folder and an assignment folder that are links; a copied answer
 cell and a copied test cell (duplicate ``grade_id``: nbgrader 0.9.6 failed the whole
-notebook with ``KeyError: 'grade_id'``). Each row must
+notebook with ``KeyError: 'grade_id'``); a ``timestamp.txt`` nbgrader cannot parse. Each row must
 say what happened, the classmate must keep full marks, and nothing outside the
 submissions may change: ``source/``, ``release/`` and every folder in ``submitted/``
 are hashed (without following anything) before and after.
@@ -127,6 +127,9 @@ def _build(course):
         nb["cells"].insert(at + 1 if kind == "solution" else at, copy)
         submit(course, student, {NB: json.dumps(nb).encode()})
         expect[student] = ("graded", MAX_SCORE, [])
+
+    submit(course, "badtime", {NB: SOLUTION, "timestamp.txt": b"yesterday-ish"})   # nbgrader stopped here
+    expect["badtime"] = ("flagged", MAX_SCORE, ["not read: timestamp.txt: not a time nbgrader reads"])
 
     submit(course, "*", {NB: SOLUTION})                            # a glob to nbgrader
     expect["*"] = ("failed", 0, ["not a valid student id: '*'"])
