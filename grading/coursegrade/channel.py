@@ -58,7 +58,7 @@ class TimedReader:
 
     ``deadline`` (``time.monotonic()`` seconds, or None) holds however much the other
     side writes meanwhile: whoever sets it decides when waiting ends. ``timeout``
-    (seconds of silence, or None) is the older, weaker limit, still used by tests.
+    (seconds of silence, or None) is a weaker limit: proxy.Student sets only deadlines.
     """
 
     def __init__(self, fd, timeout=None, deadline=None):
