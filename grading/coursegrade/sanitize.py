@@ -38,6 +38,10 @@ Jupyter contents API. This preprocessor runs where every renderer reads from
   nbconvert turns into widget-rendering script) and everything else goes. Cell ids
   that are not nbformat's ``[A-Za-z0-9_-]{1,64}`` get a new one; execution counts
   must be integers.
+* **files next to the notebook** in ``autograded/`` that a browser would run (HTML,
+  SVG, XML, JavaScript, by name): deleted. The formgrader serves that folder from
+  the Jupyter origin (``/formgrader/submissions/<id>/<file>``), and feedback copies
+  it on. ``submitted/`` is never touched.
 * **the student id** (written unescaped into the formgrader page) must not contain
   characters that mean something in HTML: :class:`UnsafeSubmission` otherwise.
 
@@ -49,13 +53,17 @@ import base64
 import binascii
 import functools
 import html
+import mimetypes
+import os
 import re
 import uuid
+from pathlib import Path
 
 import bleach
 from bleach import html5lib_shim
 from bleach.css_sanitizer import CSSSanitizer
 from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
+from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import NbGraderPreprocessor
 
 # --- what may appear in rendered HTML ----------------------------------------------------
@@ -253,6 +261,18 @@ def _sanitise(source, attachments):
     raise AssertionError("the sanitiser's own note failed its audit")  # pragma: no cover
 
 
+ACTIVE_SUFFIXES = {".html", ".htm", ".xhtml", ".xht", ".shtml", ".svg", ".svgz", ".xml", ".xsl", ".xslt",
+                   ".js", ".mjs", ".swf"}
+
+
+def active_file(name):
+    """Whether a browser shown this file (by its name, as Tornado's file handler
+    types it) could run script in it."""
+    suffix = Path(name).suffix.lower()
+    kind = (mimetypes.guess_type(name)[0] or "").lower()
+    return suffix in ACTIVE_SUFFIXES or any(w in kind for w in ("html", "xml", "svg", "javascript", "ecmascript"))
+
+
 def _text(value):
     if isinstance(value, list):
         return "".join(str(v) for v in value)
@@ -294,7 +314,29 @@ class SanitizeSubmission(NbGraderPreprocessor):
                                    "would write into its pages as HTML; rename the submission folder")
         self._where = f"{info.get('student', '?')}/{info.get('assignment', '?')}/{info.get('notebook', '?')}"
         nb.metadata = self._notebook_metadata(nb.get("metadata", {}))
+        self._remove_active_files(resources)
         return super().preprocess(nb, resources)
+
+    def _remove_active_files(self, resources):
+        """Delete files a browser would run (HTML, SVG, XML, JavaScript) from the
+        notebook's folder when that folder is in ``autograded/``: the formgrader serves
+        ``autograded/<student>/<assignment>/<file>`` from the Jupyter origin, with the
+        instructor's session, and feedback copies them on. (Never in ``submitted/``.)"""
+        folder = (resources.get("metadata") or {}).get("path")
+        if not folder:
+            return
+        coursedir = CourseDirectory(config=self.config)
+        autograded = Path(coursedir.root, coursedir.autograded_directory).resolve()
+        folder = Path(folder).resolve()
+        if folder == autograded or autograded not in folder.parents:
+            return
+        for parent, dirs, files in os.walk(folder, followlinks=False):
+            for name in files:
+                path = Path(parent, name)
+                if active_file(name):
+                    path.unlink()
+                    self.log.warning("SanitizeSubmission %s: removed %s from %s: a browser would run it",
+                                     self._where, path.relative_to(folder), folder)
 
     def _warn(self, index, what):
         self.log.warning("SanitizeSubmission %s, cell %d: %s", self._where, index + 1, what)

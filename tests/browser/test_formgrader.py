@@ -12,12 +12,15 @@ The submission is graded by the real grader (``coursegrade grade``: sandbox,
 autograde, feedback), then JupyterLab with nbgrader's formgrader runs as the
 instructor on 127.0.0.1 (a free port, a temporary course folder, stopped by pid).
 Headless Chromium (Debian's) opens what renders the submission: the formgrader's
-manual grading page of the notebook, and the feedback HTML (``/files/...``). No
+manual grading page of the notebook, the feedback HTML (``/files/...``), and a
+``notes.html`` submitted next to the notebook, through the formgrader's own file
+address (``/formgrader/submissions/<id>/notes.html``: it must be gone). No
 marker may appear: no ``pwned.txt``, title unchanged, no ``window.__pwned``, no
 dialog. The control grades the same submission in a course whose
 ``nbgrader_config.py`` switches the sanitiser off (``SanitizeSubmission.enabled =
 False``, ``HTMLExporter.sanitize_html = False``) and asserts that the same checks
-*do* see the payload there -- including the copied ``source/`` -- so the test can fail.
+*do* see the payload there -- including the copied ``source/`` and the script of the
+served ``notes.html`` -- so the test can fail.
 
 Every request not to 127.0.0.1 is refused (MathJax's CDN): nothing is downloaded.
 Needs bubblewrap (``sandbox`` fixture) and Chromium + Playwright (``browser_available``).
@@ -88,6 +91,8 @@ def graded_course(root, sanitise):
                      "c.SanitizeSubmission.enabled = False\nc.HTMLExporter.sanitize_html = False\n")
     folder = helpers.submit(root, STUDENT, {})
     hostile_submission(folder / f"{ASSIGNMENT}.ipynb")
+    # a file next to the notebook: nbgrader copies it into autograded/, which the formgrader serves
+    (folder / "notes.html").write_text(f"<html><body><p>my notes</p><script>{_js('file')}</script></body></html>")
     t0 = time.perf_counter()
     run = helpers.grade(root)
     record_time(f"formgrader check: grading ({'sanitised' if sanitise else 'control'})", time.perf_counter() - t0)
@@ -130,8 +135,9 @@ def _served(tmp, sanitise):
     return server
 
 
-def visit(browser, server, path, wait_for_file=None):
-    """Open ``path`` as the logged-in instructor; return what a payload would have left."""
+def visit(browser, server, path, wait_for_file=None, expect_missing=False):
+    """Open ``path`` as the logged-in instructor; return what a payload would have left
+    (None for a page that is not there, when ``expect_missing``)."""
     context = browser.new_context(viewport=VIEWPORT)
     context.route("**/*", lambda route: route.continue_() if route.request.url.startswith("http://127.0.0.1:")
                   else route.abort())
@@ -143,7 +149,10 @@ def visit(browser, server, path, wait_for_file=None):
         page.goto(server.url("lab"), wait_until="domcontentloaded")  # log in: the session cookie, _xsrf
         page.wait_for_function("() => !!window.jupyterapp", timeout=120_000)
         response = page.goto(server.url(path), wait_until="load")
-        assert response is not None and response.status == 200, f"{path}: HTTP {response and response.status}"
+        status = response.status if response is not None else None
+        if status == 404 and expect_missing:
+            return None
+        assert status == 200, f"{path}: HTTP {status}"
         # after "load" the images have failed (onerror ran); the control's fetches take longer
         deadline = time.monotonic() + (8 if wait_for_file is not None else 3)
         while time.monotonic() < deadline:
@@ -152,7 +161,7 @@ def visit(browser, server, path, wait_for_file=None):
             page.wait_for_timeout(250)
         result = {"title": page.title(), "pwned": page.evaluate("() => window.__pwned || null"),
                   "dialogs": list(dialogs), "text": page.inner_text("body")}
-        name = path.strip("/").split("/")[0]
+        name = "_".join(path.strip("/").split("/")[::3])
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / f"formgrader_{name}_{'pwned' if result['pwned'] else 'clean'}.png"),
                         full_page=False)
@@ -162,8 +171,10 @@ def visit(browser, server, path, wait_for_file=None):
 
 
 def _pages(server):
-    return {"manual grading": f"formgrader/submissions/{_submission_id(server.root)}/",
-            "feedback": f"files/feedback/{STUDENT}/{ASSIGNMENT}/{ASSIGNMENT}.html"}
+    submission = f"formgrader/submissions/{_submission_id(server.root)}/"
+    return {"manual grading": submission,
+            "feedback": f"files/feedback/{STUDENT}/{ASSIGNMENT}/{ASSIGNMENT}.html",
+            "submitted file": submission + "notes.html"}
 
 
 def test_a_hostile_submission_runs_no_script_in_the_formgrader(chromium, sandbox, tmp_path):
@@ -173,10 +184,13 @@ def test_a_hostile_submission_runs_no_script_in_the_formgrader(chromium, sandbox
         seen = {}
         for name, path in _pages(server).items():
             t0 = time.perf_counter()
-            seen[name] = visit(chromium, server, path)
+            seen[name] = visit(chromium, server, path, expect_missing=name == "submitted file")
             record_time(f"formgrader check: {name} page", time.perf_counter() - t0)
     finally:
         server.stop()
+    assert seen.pop("submitted file") is None, "the formgrader serves the submitted notes.html"
+    leftovers = sorted(str(p.relative_to(server.root)) for p in server.root.rglob("notes.html"))
+    assert leftovers == [f"submitted/{STUDENT}/{ASSIGNMENT}/notes.html"], leftovers
     for name, result in seen.items():
         assert result["pwned"] is None, f"{name}: script from the submission ran: window.__pwned = {result['pwned']}"
         assert "PWNED" not in result["title"], f"{name}: the page title was changed to {result['title']!r}"
@@ -195,6 +209,7 @@ def test_control_without_the_sanitiser_the_same_checks_see_the_payload(chromium,
         pages = _pages(server)
         grading = visit(chromium, server, pages["manual grading"], wait_for_file=marker)
         feedback = visit(chromium, server, pages["feedback"])
+        served = visit(chromium, server, pages["submitted file"])
         stolen = marker.read_text() if marker.exists() else ""
     finally:
         server.stop()
@@ -206,4 +221,6 @@ def test_control_without_the_sanitiser_the_same_checks_see_the_payload(chromium,
     assert json.loads(stolen)["content"]["metadata"]["kernelspec"], stolen[:300]
     # the feedback file is served in a sandboxed origin (CSP sandbox): script runs, but without the session
     assert feedback["pwned"], f"the feedback page ran no payload without the sanitiser: {feedback}"
+    # and a submitted HTML file runs in the formgrader's own origin
+    assert served["pwned"] == ["file"], served
 

@@ -392,3 +392,23 @@ def test_a_cell_that_fails_cleaning_becomes_text():
     new, problems = sanitise_markdown(source)
     assert problems and "<b>kept</b>" in new and "onerror" not in new
     assert sanitise_markdown(new) == (new, [])
+
+
+@pytest.mark.parametrize("step", ["autograded", "submitted"])
+def test_files_a_browser_would_run_go_from_autograded_only(tmp_path, step):
+    """The formgrader serves autograded/<student>/<assignment>/<file> from the Jupyter origin."""
+    folder = tmp_path / step / "mallory" / "03_loss"
+    (folder / "data").mkdir(parents=True)
+    names = ["notes.html", "x.SVG", "data/page.xhtml", "data/a.js", "data/table.csv", "w.npy", "plot.png", "r.txt"]
+    for name in names:
+        (folder / name).write_text("<script>PWN_file()</script>")
+    config = Config()
+    config.CourseDirectory.root = str(tmp_path)
+    pre = SanitizeSubmission(config=config)
+    pre.preprocess(new_notebook(cells=[new_markdown_cell("hi")]),
+                   {**_resources(), "metadata": {"path": str(folder)}})
+    left = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+    if step == "autograded":
+        assert left == ["data/table.csv", "plot.png", "r.txt", "w.npy"]
+    else:
+        assert left == sorted(names), "the sanitiser deleted something outside autograded/"
