@@ -130,6 +130,14 @@ class Scan:
     def sha256(self):
         return self._digest.hexdigest()
 
+    def reject(self, rel, reason):
+        self.rejected.append((rel, reason))
+        self._digest.update(b"R\0" + rel.encode("utf-8", "surrogateescape") + b"\0" + reason.encode() + b"\n")
+
+    def accept(self, rel, sha256):
+        self.files.append(rel)
+        self._digest.update(b"F\0" + rel.encode("utf-8", "surrogateescape") + b"\0" + sha256.encode() + b"\n")
+
     def reasons(self):
         return [f"not read: {shown(path)}: {reason}" for path, reason in self.rejected]
 
@@ -153,11 +161,6 @@ def scan(folder_fd, stage_to=None):
     return result
 
 
-def _reject(result, rel, reason):
-    result.rejected.append((rel, reason))
-    result._digest.update(b"R\0" + rel.encode("utf-8", "surrogateescape") + b"\0" + reason.encode() + b"\n")
-
-
 def _scan_dir(dir_fd, prefix, depth, result, budget, stage_to):
     for name in sorted(os.listdir(dir_fd)):
         if name.startswith("."):
@@ -166,16 +169,16 @@ def _scan_dir(dir_fd, prefix, depth, result, budget, stage_to):
         try:
             st = os.stat(name, dir_fd=dir_fd, follow_symlinks=False)
         except OSError as err:
-            _reject(result, rel, f"cannot inspect it ({os.strerror(err.errno)})")
+            result.reject(rel, f"cannot inspect it ({os.strerror(err.errno)})")
             continue
         if stat.S_ISDIR(st.st_mode):
             if depth >= MAX_DEPTH:
-                _reject(result, rel + "/", f"folders nested deeper than {MAX_DEPTH} levels")
+                result.reject(rel + "/", f"folders nested deeper than {MAX_DEPTH} levels")
                 continue
             try:
                 child = os.open(name, _DIR_FLAGS, dir_fd=dir_fd)
             except OSError as err:
-                _reject(result, rel + "/", f"cannot open it ({os.strerror(err.errno)})")
+                result.reject(rel + "/", f"cannot open it ({os.strerror(err.errno)})")
                 continue
             try:
                 _scan_dir(child, rel + "/", depth + 1, result, budget, stage_to)
@@ -184,7 +187,7 @@ def _scan_dir(dir_fd, prefix, depth, result, budget, stage_to):
             continue
         problem = _file_problem(st, rel, budget)
         if problem:
-            _reject(result, rel, problem)
+            result.reject(rel, problem)
             continue
         _read_file(dir_fd, name, st, rel, result, budget, stage_to)
 
@@ -211,13 +214,13 @@ def _read_file(dir_fd, name, st, rel, result, budget, stage_to):
     except OSError as err:
         reason = "a symbolic link: not followed" if err.errno == errno.ELOOP else \
             f"cannot open it ({os.strerror(err.errno)})"
-        _reject(result, rel, reason)
+        result.reject(rel, reason)
         return
     with os.fdopen(fd, "rb") as fh:
         now = os.fstat(fd)
         if (now.st_dev, now.st_ino) != (st.st_dev, st.st_ino) or not stat.S_ISREG(now.st_mode) \
                 or now.st_nlink > 1:
-            _reject(result, rel, "changed while it was read: not read")
+            result.reject(rel, "changed while it was opened: not read")
             return
         cap = min(NOTEBOOK_CAP if rel.endswith(".ipynb") else FILE_CAP, budget["bytes"])
         digest, size, out = hashlib.sha256(), 0, None
@@ -242,13 +245,11 @@ def _read_file(dir_fd, name, st, rel, result, budget, stage_to):
         if size > cap:
             if out is not None:
                 target.unlink()
-            _reject(result, rel, f"grew past {_mib(cap)} while it was read")
+            result.reject(rel, f"grew past {_mib(cap)} while it was read")
             return
     budget["bytes"] -= size
     budget["files"] -= 1
-    result.files.append(rel)
-    result._digest.update(b"F\0" + rel.encode("utf-8", "surrogateescape") + b"\0"
-                          + digest.hexdigest().encode() + b"\n")
+    result.accept(rel, digest.hexdigest())
 
 
 def submission_hash(submitted, student, assignment):
