@@ -412,3 +412,17 @@ def test_files_a_browser_would_run_go_from_autograded_only(tmp_path, step):
         assert left == ["data/table.csv", "plot.png", "r.txt", "w.npy"]
     else:
         assert left == sorted(names), "the sanitiser deleted something outside autograded/"
+
+
+def test_nbgrader_config_sanitises_everything_that_renders_a_submission():
+    """First on what the student sent, last on what the grader wrote (autograded/ is what
+    the formgrader shows), first in feedback; nbconvert's own option on too."""
+    from traitlets.config.loader import PyFileConfigLoader
+
+    root = Path(__file__).resolve().parents[2]
+    config = PyFileConfigLoader("nbgrader_config.py", path=str(root)).load_config()
+    assert config.Autograde.sanitize_preprocessors[0] is SanitizeSubmission
+    assert config.Autograde.autograde_preprocessors[-1] is SanitizeSubmission
+    assert config.GenerateFeedback.preprocessors[0] is SanitizeSubmission
+    assert config.HTMLExporter.sanitize_html is True
+    assert "enabled" not in config.SanitizeSubmission, "the sanitiser is switched off"
