@@ -108,7 +108,7 @@ def library_files(lib_package, grading_contract):
     return files
 
 
-_BUILT = {}   # (pid, key) -> (root, files): this process's copies
+_BUILT = {}   # (pid, assignment) -> (root, files, digest of library + contract): this process's copies
 
 
 def build_student_library(lib_package, grading_contract):
@@ -122,15 +122,17 @@ def build_student_library(lib_package, grading_contract):
                             + grading_contract.path.read_bytes())
     for path in sorted(lib_package.glob("*.py")):
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
-    key = (os.getpid(), digest.hexdigest())
-    root, files = _BUILT.get(key, (None, None))
-    if root is not None and verify(root, files):
+    key = (os.getpid(), grading_contract.assignment)
+    digest = digest.hexdigest()
+    root, files, built_from = _BUILT.get(key, (None, None, None))
+    if root is not None and built_from == digest and verify(root, files):
         return root
-    if root is not None:
+    if root is not None:         # changed, or built from an older library or contract
         shutil.rmtree(root.parent, ignore_errors=True)
-    files = files or library_files(lib_package, grading_contract)
+    if built_from != digest:
+        files = library_files(lib_package, grading_contract)
     root = _write(files, grading_contract.assignment)
-    _BUILT[key] = (root, files)
+    _BUILT[key] = (root, files, digest)
     return root
 
 

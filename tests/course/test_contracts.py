@@ -304,6 +304,18 @@ def test_student_library_is_private_and_rebuilt_when_changed():
         rebuilt_after(change)
 
 
+def test_a_changed_contract_gets_a_new_library_and_the_old_one_goes(tmp_path):
+    folder = tmp_path / "03_loss"
+    folder.mkdir()
+    text = (ROOT / "source" / "03_loss" / contract.FILENAME).read_text()
+    (folder / contract.FILENAME).write_text(text)
+    old = blocklist.build_student_library(LIB, contract.load(folder))
+    (folder / contract.FILENAME).write_text(text.replace('allow = [', 'allow = [\n    "metrics:confusion_matrix",'))
+    new = blocklist.build_student_library(LIB, contract.load(folder))
+    assert new != old and not old.exists()
+    assert "_refuse('metrics.confusion_matrix'" not in (new / "nnlearn" / "metrics.py").read_text()
+
+
 BUILD_TWICE = """
 import sys
 sys.path.insert(0, {grading!r})
