@@ -160,7 +160,8 @@ def visit(browser, server, path, wait_for_file=None, expect_missing=False):
                 break
             page.wait_for_timeout(250)
         result = {"title": page.title(), "pwned": page.evaluate("() => window.__pwned || null"),
-                  "dialogs": list(dialogs), "text": page.inner_text("body")}
+                  "dialogs": list(dialogs), "text": page.inner_text("body"),
+                  "score_inputs": page.locator("input.score").count()}
         name = "_".join(path.strip("/").split("/")[::3])
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / f"formgrader_{name}_{'pwned' if result['pwned'] else 'clean'}.png"),
@@ -198,6 +199,11 @@ def test_a_hostile_submission_runs_no_script_in_the_formgrader(chromium, sandbox
         # the page did render the submission (and says what was removed)
         assert "A student's notes" in result["text"] and "coursegrade: this cell was sanitised" in result["text"], \
             f"{name}: the submission is not on the page:\n{result['text'][:2000]}"
+    # the formgrader still works on the sanitised notebook: one score box per graded cell
+    graded = [c for c in nbformat.read(str(server.root / "autograded" / STUDENT / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"),
+                                       as_version=4).cells if c.metadata.get("nbgrader", {}).get("grade")]
+    assert graded and seen["manual grading"]["score_inputs"] == len(graded), (seen["manual grading"]["score_inputs"],
+                                                                               len(graded))
     assert not marker.exists(), f"a payload wrote {marker}: {marker.read_text()[:300]}"
     assert "Traceback" not in server.log(), server.log()
 
