@@ -99,7 +99,7 @@ def _list(archive, where, student, depth, assignment, candidates, report, open_z
         if not parts:
             report.append(f"skipped {entry}: no file name")
             continue
-        owner, name = _owner(parts, student, assignment)
+        owner, name, counter = _owner(parts, student, assignment)
         if owner is None:
             report.append(f"skipped {entry}: {name}")
             continue
@@ -118,10 +118,6 @@ def _list(archive, where, student, depth, assignment, candidates, report, open_z
         if name.startswith(".") or not SAFE_NAME.fullmatch(name):
             report.append(f"skipped {entry}: not a valid file name for a submission")
             continue
-        match = COUNTER.fullmatch(name)
-        counter = 0
-        if match:
-            name, counter = match["stem"] + match["ext"], int(match["n"])
         cap = NOTEBOOK_CAP if name.endswith(".ipynb") else FILE_CAP
         if info.file_size > cap:
             report.append(f"skipped {entry}: too big, {info.file_size / 2**20:.1f} MiB "
@@ -131,30 +127,35 @@ def _list(archive, where, student, depth, assignment, candidates, report, open_z
 
 
 def _owner(parts, student, assignment):
-    """(student id, file name) of an entry from its path parts.
+    """(student id, file name, re-upload counter) of an entry from its path parts.
 
     The student is ``student`` (the zip this entry is in belongs to them), else the
-    outermost Moodle folder, else the prefix of a flat file name. Returns
-    ``("", name)`` for a nested zip nobody vouches for (its entries are judged on
-    their own) and ``(None, reason)`` for a file nobody vouches for.
+    outermost Moodle folder, else the prefix of a flat file name. Only a flat name
+    (Canvas) has a re-upload counter (``03_loss-1.ipynb``: 1, named ``03_loss.ipynb``);
+    a file in a student's own folder keeps its name (``data-2020.csv``). Returns
+    ``("", name, 0)`` for a nested zip nobody vouches for (its entries are judged on
+    their own) and ``(None, reason, 0)`` for a file nobody vouches for.
     """
     name = parts[-1]
     if student is not None:
-        return student, name
+        return student, name, 0
     for folder in parts[:-1]:
         match = MOODLE_FOLDER.fullmatch(folder)
         if match:
-            return match["participant"], name
+            return match["participant"], name, 0
     match = FLAT_FILE.fullmatch(name)
     if match is None:
         if name.lower().endswith(".zip"):
-            return "", name
-        return None, "cannot tell whose file it is (not in a Moodle student folder, not named <student>_<file>)"
+            return "", name, 0
+        return None, "cannot tell whose file it is (not in a Moodle student folder, not named <student>_<file>)", 0
     rest = match["rest"]
     notebook = re.fullmatch(rf"(?:.*_)?{re.escape(assignment)}(?P<counter>-\d+)?\.ipynb", rest)
     if notebook:
         rest = f"{assignment}{notebook['counter'] or ''}.ipynb"
-    return match["student"], rest
+    counted = COUNTER.fullmatch(rest)
+    if counted:
+        return match["student"], counted["stem"] + counted["ext"], int(counted["n"])
+    return match["student"], rest, 0
 
 
 def _open_nested(archive, info, entry, student, depth, assignment, candidates, report, open_zips):

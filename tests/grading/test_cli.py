@@ -297,25 +297,26 @@ def test_zip_is_collected_and_graded(base, tmp_path):
     assert not list(course.glob(cli.STAGING_PREFIX + "*")), "the staged copies were left behind"
 
 
-@pytest.mark.parametrize("path, student, file_name", [
-    ("s1_attempt_2026-01-30-15-00-00_03_loss.ipynb", "s1", "03_loss.ipynb"),
-    ("s1_03_loss.ipynb", "s1", "03_loss.ipynb"),
-    ("doejane_12345_67890_03_loss-2.ipynb", "doejane", "03_loss-2.ipynb"),   # the counter goes later
-    ("doejane_late_12345_67890_my_work.ipynb", "doejane", "my_work.ipynb"),
-    ("s1_x_03_loss_03_loss.ipynb", "s1", "03_loss.ipynb"),
-    ("s1_my_work.ipynb", "s1", "my_work.ipynb"),
-    ("download/s1_notes.txt", "s1", "notes.txt"),
-    ("notes.txt", None, None),
-    ("Jane Doe_12345_assignsubmission_file_/carol_03_loss.ipynb", "12345", "carol_03_loss.ipynb"),
-    ("dl/Jane Doe_12345_assignsubmission_file_/Carol_7_assignsubmission_file_/x.ipynb", "12345", "x.ipynb"),
+@pytest.mark.parametrize("path, student, file_name, counter", [
+    ("s1_attempt_2026-01-30-15-00-00_03_loss.ipynb", "s1", "03_loss.ipynb", 0),
+    ("s1_03_loss.ipynb", "s1", "03_loss.ipynb", 0),
+    ("doejane_12345_67890_03_loss-2.ipynb", "doejane", "03_loss.ipynb", 2),
+    ("doejane_late_12345_67890_my_work.ipynb", "doejane", "my_work.ipynb", 0),
+    ("s1_x_03_loss_03_loss.ipynb", "s1", "03_loss.ipynb", 0),
+    ("s1_my_work-1.ipynb", "s1", "my_work.ipynb", 1),
+    ("download/s1_notes.txt", "s1", "notes.txt", 0),
+    ("notes.txt", None, None, 0),
+    ("Jane Doe_12345_assignsubmission_file_/carol_03_loss.ipynb", "12345", "carol_03_loss.ipynb", 0),
+    ("Jane Doe_12345_assignsubmission_file_/data-2020.csv", "12345", "data-2020.csv", 0),
+    ("dl/Jane Doe_12345_assignsubmission_file_/Carol_7_assignsubmission_file_/x.ipynb", "12345", "x.ipynb", 0),
 ])
-def test_zip_entry_owner(path, student, file_name):
-    """Whose file a zip entry is, and under which name (coursegrade.collect._owner)."""
+def test_zip_entry_owner(path, student, file_name, counter):
+    """Whose file a zip entry is, under which name, which re-upload (coursegrade.collect._owner)."""
     from coursegrade.collect import _owner
 
-    owner, name = _owner(path.split("/"), None, ASSIGNMENT)
-    got = (owner, name) if owner is not None else (None, None)
-    assert got == (student, file_name), f"{path}: (student, file) = {got}, expected {(student, file_name)}"
+    owner, name, n = _owner(path.split("/"), None, ASSIGNMENT)
+    got = (owner, name, n) if owner is not None else (None, None, 0)
+    assert got == (student, file_name, counter), f"{path}: {got}, expected {(student, file_name, counter)}"
 
 
 # --- no grading needed ---------------------------------------------------------------------
