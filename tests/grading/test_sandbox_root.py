@@ -106,8 +106,10 @@ def _run_in_sandbox(tmp_path, source, functions=()):
 
 def test_the_submission_has_no_privileges(sandbox, tmp_path):
     record, _ = _run_in_sandbox(tmp_path, textwrap.dedent("""
-        import os
+        import os, resource
         print("ids", os.getresuid(), os.getresgid(), os.getgroups())
+        for name in ("RLIMIT_AS", "RLIMIT_CPU", "RLIMIT_FSIZE", "RLIMIT_CORE"):
+            print(name, resource.getrlimit(getattr(resource, name)))
         for line in open("/proc/self/status"):
             if line.startswith(("Cap", "NoNewPrivs", "Seccomp:")):
                 print(line.strip())
@@ -118,6 +120,10 @@ def test_the_submission_has_no_privileges(sandbox, tmp_path):
     for name in ("CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb"):
         assert f"{name}:\t0000000000000000" in out, f"{name} is not empty:\n{out}"
     assert "NoNewPrivs:\t1" in out and "Seccomp:\t2" in out, out
+    # the plan's limits: memory_mb 1024, submission_timeout 60 (+ the grace), 256 MiB files, no core
+    assert f"RLIMIT_AS ({2**30}, {2**30})" in out, out
+    assert "RLIMIT_CPU (65, 70)" in out, out
+    assert f"RLIMIT_FSIZE ({256 * 2**20}, {256 * 2**20})" in out and "RLIMIT_CORE (0, 0)" in out, out
 
 
 def test_read_only_mounts_stay_read_only(sandbox, tmp_path):
