@@ -213,7 +213,11 @@ def _make_working_folder(spec):
             continue
         os.makedirs(target, exist_ok=True)
         for name in os.listdir(source):
-            shutil.copyfile(os.path.join(source, name), os.path.join(target, name))
+            try:
+                shutil.copyfile(os.path.join(source, name), os.path.join(target, name))
+            except OSError:     # no room (disk_mb below the files' size): the file is missing
+                with contextlib.suppress(OSError):
+                    os.remove(os.path.join(target, name))
     os.chdir(work)
 
 
