@@ -13,6 +13,7 @@ closed without anyone thinking of it. A contract looks like::
     [exercises.accuracy]               # one table per function a solution cell defines
     reference = ["metrics:accuracy"]   # what in nnlearn computes the same thing
     mutates = []                       # parameters it may change in place (default: none)
+    keeps_inputs = false               # true: the notebook asks it to leave its inputs alone
     uses = []                          # allowed tools it may build on (default: none)
 
 A name is ``module:name`` (a top-level function, class or constant of ``nnlearn.module``)
@@ -24,7 +25,10 @@ calls, is switched off (except the tools named in ``uses``).
 ``mutates`` matters because the tests compute their references after calling the
 student's function: the grader gives each call its own copy of every argument except
 those named here (``proxy._Arguments``), so a function that writes the answer into its
-inputs gains nothing, and a call that changed a copy fails.
+inputs gains nothing. A change to a copy is otherwise harmless and not held against the
+student (a correct answer may work in place), except for an exercise whose notebook asks
+for its inputs to be left alone (``keeps_inputs = true``: 02's relu, 03's train_test_split,
+...): the copies would hide that from the notebook's own check, so the call fails instead.
 
 An assignment without a contract is an error, never "nothing switched off".
 """
@@ -35,7 +39,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 FILENAME = "contract.toml"
-EXERCISE_KEYS = {"reference", "mutates", "uses"}
+EXERCISE_KEYS = {"reference", "mutates", "uses", "keeps_inputs"}
 #: Argument checks (``as_float_array``, ...): used everywhere, computing nothing graded.
 SHARED = "_validation:"
 
@@ -50,6 +54,7 @@ class Exercise:
     reference: list
     mutates: list = field(default_factory=list)
     uses: list = field(default_factory=list)
+    keeps_inputs: bool = False
 
 
 @dataclass
@@ -63,6 +68,11 @@ class Contract:
     def mutates(self):
         """{exercise: [parameter names it may change in place]} (only those that declare some)."""
         return {name: list(e.mutates) for name, e in self.exercises.items() if e.mutates}
+
+    @property
+    def keeps_inputs(self):
+        """Exercises whose notebook asks them to leave their (undeclared) inputs alone."""
+        return sorted(name for name, e in self.exercises.items() if e.keeps_inputs)
 
 
 def _names(where, value):
@@ -100,9 +110,12 @@ def load(folder):
         if "reference" not in table:
             raise ContractError(f"{where} needs reference = [...] (the nnlearn functions that compute the "
                                 "same thing; [] when nnlearn has none)")
+        keeps_inputs = table.get("keeps_inputs", False)
+        if not isinstance(keeps_inputs, bool):
+            raise ContractError(f"{where} keeps_inputs must be true or false, got {keeps_inputs!r}")
         exercises[name] = Exercise(name, _names(f"{where} reference", table["reference"]),
                                    _names(f"{where} mutates", table.get("mutates", [])),
-                                   _names(f"{where} uses", table.get("uses", [])))
+                                   _names(f"{where} uses", table.get("uses", [])), keeps_inputs)
     return Contract(folder.name, path, allow, exercises)
 
 

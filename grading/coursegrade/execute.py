@@ -92,7 +92,8 @@ class SandboxedExecute(NbGraderPreprocessor):
             plan_path = workdir / "plan.json"
             plan_path.write_text(json.dumps(plan))
             grading_nb = notebook.grading_notebook(source_nb, plan_path, cwd=workdir / "grader",
-                                                   mutates=grading_contract.mutates)
+                                                   mutates=grading_contract.mutates,
+                                                   keeps_inputs=grading_contract.keeps_inputs)
             problems += self._run(grading_nb, workdir)
             budget = _OutputBudget()
             self._copy_test_outputs(grading_nb, nb, budget)

@@ -197,12 +197,14 @@ def student_cells(submission_nb, source_nb):
     return cells
 
 
-def grading_notebook(source_nb, plan_path, cwd=None, mutates=None):
+def grading_notebook(source_nb, plan_path, cwd=None, mutates=None, keeps_inputs=()):
     """The notebook the grading kernel runs (a new notebook; ``source_nb`` is not changed).
 
     ``mutates``: {exercise: [parameters it may change in place]} from the assignment's
     contract. Each call of any other argument gets its own copy (``proxy.Student.call``),
     so what the student's function does to its inputs never reaches the tests.
+    ``keeps_inputs``: exercises whose call fails when it changed such a copy (the
+    notebook asks them to leave their inputs alone, and the copies hide it from its check).
 
     Its test cells keep their nbgrader metadata, so their outputs can be copied back
     to the submission by ``grade_id``. Its first cell resets the kernel (it may have
@@ -256,7 +258,8 @@ def grading_notebook(source_nb, plan_path, cwd=None, mutates=None):
     for kind, item in keep:
         if kind == "proxy":
             nb.cells.append(nbformat.v4.new_code_cell("\n".join(
-                f"{name} = {STUDENT}.function({name!r}, {parameters.get(name, [])!r}, {mutates.get(name, [])!r})"
+                f"{name} = {STUDENT}.function({name!r}, {parameters.get(name, [])!r}, "
+                f"{mutates.get(name, [])!r}, keeps_inputs={name in keeps_inputs})"
                 for name in item)))
         else:
             nb.cells.append(nbformat.v4.new_code_cell(item.source, metadata=dict(item.metadata)))

@@ -13,8 +13,8 @@ under the caller's ``np.errstate``, and returns its result as fresh NumPy data.
 Arguments it changed in place are changed here too only when the assignment's
 contract declares that parameter (``mutates``); every other argument travels as a
 copy, so a function that writes into its inputs cannot change what a test computes
-from them afterwards, and the call fails (the notebooks ask for functions that leave
-their inputs alone). An exception in the
+from them afterwards (where the notebook asks for the inputs to be left alone, the
+contract says ``keeps_inputs`` and such a call fails). An exception in the
 student's function is raised here with the same type (NotImplementedError stays
 NotImplementedError) and the student's traceback in its message.
 
@@ -73,13 +73,16 @@ class _Arguments:
     solution's ``parameters``) do, so that a declared in-place change (an optimiser
     step updating ``params``) reaches the test. Every other argument is copied for the
     call: what the function writes into it never reaches the caller, whose later
-    reference computation sees the inputs as it made them. A function that changed
-    such a copy did what the notebooks forbid (relu writing into z, a shuffle of X in
-    place): ``check`` makes that call fail, as the notebook's own check would have.
+    reference computation sees the inputs as it made them. A change to such a copy is
+    not held against the student (a right answer may work in place), except where the
+    notebook asks the function to leave its inputs alone (``keeps_inputs``: relu writing
+    into z, a shuffle of X in place): there ``check`` makes the call fail, as the
+    notebook's own check would have, had the copies not hidden it.
     """
 
-    def __init__(self, parameters, mutates):
+    def __init__(self, parameters, mutates, keeps_inputs=False):
         self.parameters, self.mutates = list(parameters), set(mutates)
+        self.keeps_inputs = keeps_inputs
 
     def _names(self, args):
         return self.parameters + [None] * max(0, len(args) - len(self.parameters))
@@ -91,7 +94,9 @@ class _Arguments:
         return args, kwargs
 
     def check(self, name, given, handed):
-        """Raise when the function changed an argument it was handed as a copy."""
+        """Raise when the function changed an argument it was handed as a copy (and must not)."""
+        if not self.keeps_inputs:
+            return
         (args, kwargs), (handed_args, handed_kwargs) = given, handed
         labelled = [(n or f"number {i + 1}", a, h)
                     for i, (n, a, h) in enumerate(zip(self._names(args), args, handed_args))]
@@ -363,14 +368,15 @@ class Student:
             self.process.wait()
 
     # -- calls ----------------------------------------------------------------------------
-    def function(self, name, parameters=(), mutates=()):
+    def function(self, name, parameters=(), mutates=(), keeps_inputs=False):
         """A callable that runs the submission's ``name`` in the sandbox.
 
         ``parameters``: the solution's parameter names (to tell which positional
-        argument is which); ``mutates``: those the contract lets it change in place.
+        argument is which); ``mutates``: those the contract lets it change in place;
+        ``keeps_inputs``: the call fails when it changed any other argument.
         """
         student = self
-        keep = _Arguments(parameters, mutates)
+        keep = _Arguments(parameters, mutates, keeps_inputs)
 
         def proxy(*args, **kwargs):
             handed = keep.copies(args, kwargs)

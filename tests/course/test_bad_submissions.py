@@ -480,11 +480,12 @@ def softmax(Z):
 
 @case("in_place_right", A04)
 def _in_place_right_04(course, assignment):
-    """Solution notebook whose momentum_step and adam_step copy w, v (and m) and then update
-    the copies in place (+=, *=, out=): right answers, inputs left alone: full marks."""
+    """Solution notebook whose momentum_step updates the w and v it is given in place (the
+    notebook says both ways are fine; the grader hands it copies, and its contract does not
+    ask for the inputs to be left alone), and whose adam_step copies w, m, v and updates the
+    copies in place (+=, *=, out=): right answers: full marks."""
     nb = _replace(_notebook("solutions", assignment), "momentum_step", """\
 def momentum_step(w, v, g, lr, beta):
-    w, v = w.copy(), v.copy()
     v *= beta
     v -= lr * g
     w += v

@@ -378,7 +378,7 @@ def test_only_declared_arguments_are_changed_for_the_caller():
 
     params, X, rng = {"W": np.ones(2)}, np.arange(3.0), np.random.default_rng(0)
     state = rng.bit_generator.state
-    keep = _Arguments(["params", "X", "rng"], ["params"])
+    keep = _Arguments(["params", "X", "rng"], ["params"], keeps_inputs=True)
     handed = keep.copies((params, X), {"rng": rng})
     args, kwargs = handed
     assert args[0] is params and args[1] is not X and kwargs["rng"] is not rng
@@ -392,6 +392,28 @@ def test_only_declared_arguments_are_changed_for_the_caller():
     # ... and the call fails, naming what it changed (the notebooks ask to leave inputs alone).
     with pytest.raises(ValueError, match="scribble changed its argument X in place"):
         keep.check("scribble", ((params, X), {"rng": rng}), handed)
+    # Without keeps_inputs (an exercise whose notebook lets it work in place, 04's
+    # momentum_step) the change to the copy is not held against it.
+    lenient = _Arguments(["params", "X", "rng"], ["params"])
+    lenient.check("scribble", ((params, X), {"rng": rng}), handed)     # raises nothing
+
+
+def test_exercises_whose_notebook_checks_their_inputs_declare_keeps_inputs():
+    """The copies hide a change in place from the notebook's own check, so the contract must
+    say keeps_inputs wherever a test cell fails a function for changing what it was given."""
+    import re
+
+    from coursegrade import contract
+
+    for assignment in ASSIGNMENTS:
+        declared = contract.load(ROOT / "source" / assignment)
+        source = (ROOT / "source" / assignment / f"{assignment}.py").read_text()
+        for name, exercise in declared.exercises.items():
+            checked = re.search(rf"{name}\b[^\n]{{0,80}}changed\b|CheckFailed\(f?\"{{?{name}\b[^\n]*changed",
+                                source)
+            assert exercise.keeps_inputs or not checked, (
+                f"{assignment}: a test cell fails {name} for changing its inputs "
+                f"({checked.group(0)[:80]!r}), but its contract lacks keeps_inputs = true")
 
 
 def test_a_function_that_leaves_its_inputs_alone_passes_the_check():
