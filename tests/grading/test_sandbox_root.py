@@ -21,7 +21,6 @@ import textwrap
 from pathlib import Path
 
 import nbformat
-import pytest
 
 from coursegrade import blocklist, contract, proxy
 from coursegrade import sandbox as sb
