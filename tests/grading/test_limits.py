@@ -1,6 +1,6 @@
 """Limits that a submission cannot switch off (issue 11, part 6), through the real grader.
 
-One course (03_loss, 13 points) is graded once with small limits -- cell_timeout and
+One course (03_loss, 13 points) is graded once with small limits -- cell_timeout 5 s,
 call_timeout 3 s, submission_timeout 30 s, memory_mb 1024, disk_mb 16 -- with hostile
 submissions built from the solution notebook: each adds a cell, or changes one
 exercise, that attacks one limit. Each limit holds (what the submission used is
@@ -28,7 +28,7 @@ from grading_helpers import ASSIGNMENT, autograded, committed_notebook, grade, m
 SOLUTION = committed_notebook("solutions")
 NB = f"{ASSIGNMENT}.ipynb"
 MAX_SCORE = 13
-LIMITS = {"cell_timeout": 3, "call_timeout": 3, "submission_timeout": 30, "memory_mb": 1024, "disk_mb": 16}
+LIMITS = {"cell_timeout": 5, "call_timeout": 3, "submission_timeout": 30, "memory_mb": 1024, "disk_mb": 16}
 GRACE = 5                        # proxy.GRACE: the grader's deadline is the limit + this
 
 # Switches off the sandbox's own alarm: from here on only the grader's deadlines count.
@@ -79,7 +79,7 @@ CASES = {
     "honest": (SOLUTION.read_bytes(), MAX_SCORE, ""),
     # An endless cell with the alarm off: stopped by the grader's cell deadline.
     "cell_loop": (_with_cell(NO_ALARM + "while True:\n    pass\n"), MAX_SCORE,
-                  "kept running past the 3 s time limit"),
+                  "kept running past the 5 s time limit"),
     # ... that also keeps the pipe busy with progress messages: a protocol violation.
     "keep_alive": (_with_cell(NO_ALARM + FRAME + "import time\nwhile True:\n    _frame({'op': 'cell', 'index': 0})\n"
                               "    time.sleep(0.2)\n"), MAX_SCORE, "broke the grader's protocol"),
@@ -93,7 +93,7 @@ CASES = {
     # only accuracy's test (1 point) fails.
     "call_loop": (_with_function("accuracy", NO_ALARM, "while True:\n    pass\n"), MAX_SCORE - 1,
                   "accuracy did not return within 8 s"),
-    # Endless cell after endless cell, each stopped at 3 + 5 s and the notebook run again
+    # Endless cell after endless cell, each stopped at 5 + 5 s and the notebook run again
     # without it: the 30 s budget for the whole submission ends it.
     "budget": (_with_cell(*[NO_ALARM + "while True:\n    pass\n"] * 6), None, "time budget of 30 s"),
     # Child processes: refused (nothing to flag: nothing was spent).
@@ -176,7 +176,7 @@ def test_each_limit_holds_and_honest_work_keeps_its_points(graded, student):
 def test_an_endless_cell_costs_its_limit_and_a_rerun(graded):
     status = _status(graded, "cell_loop")
     if status is not None and status.get("seconds") is not None:
-        # one cell stopped at 3 + 5 s, then the notebook again without it (a few seconds)
+        # one cell stopped at 5 + 5 s, then the notebook again without it (a few seconds)
         assert status["seconds"] < LIMITS["cell_timeout"] + GRACE + 15, status
 
 
