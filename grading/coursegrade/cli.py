@@ -168,14 +168,16 @@ def find_submissions(submitted, assignment):
 def grader_hash(root, assignment):
     """SHA-256 over what decides an assignment's grades besides the submission.
 
-    That is the instructor's notebooks (the tests), ``nbgrader_config.py``, the
-    reference library ``nnlearn`` and this package. A record made under other ones is
+    That is the instructor's notebooks (the tests), the assignment's grading contract
+    (``contract.toml``: what is switched off), ``nbgrader_config.py``, the reference
+    library ``nnlearn`` and this package. A record made under other ones is
     out of date: after a test is fixed, the next run grades every submission again.
     """
     import importlib.util
 
     root = Path(root)
     files = [(f"source/{p.name}", p) for p in sorted((root / "source" / assignment).glob("*.ipynb"))]
+    files.append(("source/contract.toml", root / "source" / assignment / "contract.toml"))
     files.append(("nbgrader_config.py", root / "nbgrader_config.py"))
     for package in ("nnlearn", "coursegrade"):
         spec = importlib.util.find_spec(package)

@@ -406,3 +406,18 @@ def test_make_grade_passes_its_variables():
     command = " ".join(out.replace("\\\n", " ").split())
     assert ("-m coursegrade grade 03_loss 05_backprop --zip a.zip --zip b.zip --jobs 3 --force --retry-failed"
             in command), f"make -n grade printed:\n{out}"
+
+
+def test_a_changed_contract_changes_the_grader_hash(tmp_path):
+    """The contract decides what is switched off while grading, so editing it must grade
+    everyone again (the record's grader hash covers it), as an edited test does."""
+    import shutil
+
+    course = tmp_path / "course"
+    shutil.copytree(ROOT / "source" / ASSIGNMENT, course / "source" / ASSIGNMENT)
+    shutil.copy2(ROOT / "nbgrader_config.py", course)
+    before = cli.grader_hash(course, ASSIGNMENT)
+    assert cli.grader_hash(course, ASSIGNMENT) == before, "the grader hash is not stable"
+    contract = course / "source" / ASSIGNMENT / "contract.toml"
+    contract.write_text(contract.read_text() + "\n# allow one more tool\n")
+    assert cli.grader_hash(course, ASSIGNMENT) != before, "editing contract.toml left the grader hash unchanged"
