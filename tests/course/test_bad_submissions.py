@@ -400,9 +400,9 @@ def _stderr(course, assignment):
 # 7. What a function does to its inputs never reaches a verdict -----------------------------------
 # A test that calls the student's function and then computes its reference from the same
 # arrays would agree with a function that wrote a convenient input there. The grader hands
-# each call copies (only the parameters a contract declares in `mutates` are shared), and a
-# call that changed a copy fails (the notebooks ask functions to leave their inputs alone),
-# so these cheats -- which answer the visible examples from a table and, for any other
+# each call copies (only the parameters a contract declares in `mutates` are shared; a
+# call that changed a copy fails where the notebook asks for the inputs to be left alone,
+# `keeps_inputs`), so these cheats -- which answer the visible examples from a table and, for any other
 # input, overwrite it so that the reference agrees with a made-up answer -- score 0.
 # Run without the sandbox (as stock nbgrader does), each scores its exercise's points.
 
@@ -423,6 +423,22 @@ def step_neuron(x, w, b):
         return np.full(np.shape(x), 1.0 if b > 0 else 0.0)
     x[...] = (1.0 - b) / w
     return np.ones(np.shape(x))
+""")
+
+
+@case("mutation_cheat", A02)
+def _mutation_cheat_02(course, assignment):
+    """Solution notebook whose collapse_linear answers the visible example from a table and,
+    otherwise, zeroes W1, b1 and b2 and returns zeros (the hidden test computes W2 @ W1 and
+    W2 @ b1 + b2, and the two stacked layers, after the call): collapse_linear_test 0."""
+    return _replace(_notebook("solutions", assignment), "collapse_linear", """\
+def collapse_linear(W1, b1, W2, b2):
+    if np.array_equal(W1, [[1.0, 2.0], [0.0, -1.0], [3.0, 1.0]]):
+        return np.array([[7.0, 4.0], [-1.0, -3.0]]), np.array([-2.5, -1.5])
+    W1[...] = 0
+    b1[...] = 0
+    b2[...] = 0
+    return np.zeros((W2.shape[0], W1.shape[1])), np.zeros(W2.shape[0])
 """)
 
 
@@ -834,8 +850,8 @@ def test_warnings_on_stderr_keep_full_marks(graded):
 
 # --- 7. Inputs changed in place ---------------------------------------------------------------------
 
-@pytest.mark.parametrize("assignment, test_id", [(A01, "step_neuron_test"), (A03, "mse_test"),
-                                                 (A06, "predict_proba_test")])
+@pytest.mark.parametrize("assignment, test_id", [(A01, "step_neuron_test"), (A02, "collapse_linear_test"),
+                                                 (A03, "mse_test"), (A06, "predict_proba_test")])
 def test_writing_into_inputs_earns_nothing(graded, assignment, test_id):
     assert_scores(graded, "bad_mutation_cheat", assignment, zero={test_id})
 
@@ -854,8 +870,8 @@ for cell in cells:
 """
 
 
-@pytest.mark.parametrize("assignment, test_id", [(A01, "step_neuron_test"), (A03, "mse_test"),
-                                                 (A06, "predict_proba_test")])
+@pytest.mark.parametrize("assignment, test_id", [(A01, "step_neuron_test"), (A02, "collapse_linear_test"),
+                                                 (A03, "mse_test"), (A06, "predict_proba_test")])
 def test_writing_into_inputs_would_score_in_a_shared_kernel(assignment, test_id, tmp_path):
     """The cheats are real: run in one kernel with the tests, sharing their arrays (stock
     nbgrader, and coursegrade before it copied arguments), each passes its test cell."""
