@@ -462,14 +462,23 @@ def grade_task(task):
 
 
 def _autograde_staged(state, task):
-    """nbgrader's autograde of the staged copy (``task["staged"]``, relative to the course root)."""
+    """nbgrader's autograde of the staged copy (``task["staged"]``, relative to the course root).
+
+    ``STAGED_ENV`` tells ``SandboxedExecute`` that nbgrader reads a copy of regular files
+    only, so it need not check the folder (it refuses an unsafe one when nbgrader is
+    run by hand: ``execute.refuse_unsafe_folder``).
+    """
+    from coursegrade.execute import STAGED_ENV
+
     coursedir = state.coursedir
     old = coursedir.submitted_directory
     coursedir.submitted_directory = task["staged"]
+    os.environ[STAGED_ENV] = "1"
     try:
         return state.api.autograde(task["assignment"], task["student"], force=True, create=True)
     finally:
         coursedir.submitted_directory = old
+        os.environ.pop(STAGED_ENV, None)
 
 
 def write_record(autograded, row, sha256, grader, grader_error=False):

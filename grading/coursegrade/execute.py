@@ -34,7 +34,7 @@ from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Bool, Integer, Unicode
 
-from . import blocklist, contract, notebook, sandbox
+from . import blocklist, contract, notebook, sandbox, submission
 
 OUTPUT_TEXT_LIMIT = 10_000       # characters of one output's text in the autograded notebook
 OUTPUT_DATA_LIMIT = 1_000_000    # characters of one rich output (an image, base64)
@@ -70,6 +70,8 @@ class SandboxedExecute(NbGraderPreprocessor):
         info = resources.get("nbgrader", {})
         assignment, name = info.get("assignment"), info.get("notebook")
         coursedir = CourseDirectory(config=self.config)
+        if os.environ.get(STAGED_ENV) != "1":
+            refuse_unsafe_folder(coursedir, info.get("student"), assignment)
         source_path = Path(coursedir.format_path(coursedir.source_directory, ".", assignment)) / f"{name}.ipynb"
         source_nb = nbformat.read(str(source_path), as_version=4)
         build_dir = Path(resources.get("metadata", {}).get("path") or ".")
@@ -184,6 +186,40 @@ class SandboxedExecute(NbGraderPreprocessor):
         tmp = path.with_suffix(".json.tmp")
         tmp.write_text(json.dumps(status, indent=1))
         os.replace(tmp, path)
+
+
+#: Set (to "1") by ``coursegrade grade`` while nbgrader autogrades the copy it staged.
+STAGED_ENV = "COURSEGRADE_STAGED"
+
+
+class UnsafeFolder(RuntimeError):
+    """nbgrader, run by hand, read a submission folder that holds more than regular files."""
+
+
+def refuse_unsafe_folder(coursedir, student, assignment):
+    """Refuse to grade a submission folder that holds anything but regular files.
+
+    ``coursegrade grade`` (``make grade``) never lets nbgrader read ``submitted/``: it
+    grades a copy of the regular files only (``submission.stage``). But ``nbgrader
+    autograde`` run by hand, and the formgrader's *Autograde* button, read
+    ``submitted/<student>/<assignment>/`` themselves and copy its supporting files
+    following links (a link to ``gradebook.db`` or to ``source/`` would end up in the
+    student's feedback). Here, before anything of the submission runs, such a folder
+    is refused: nbgrader then records the autograde as failed and removes what it
+    had copied into ``autograded/`` (its ``_handle_failure``). What it cannot prevent:
+    nbgrader has copied the files already, so a link to a device (``/dev/zero``)
+    still hangs a hand-run ``nbgrader autograde``; use ``make grade``.
+    """
+    base = coursedir.format_path(coursedir.submitted_directory, ".", ".")
+    try:
+        found = submission.scan(submission.open_folder(base, str(student), str(assignment)))
+    except (submission.UnsafePath, OSError) as error:
+        raise UnsafeFolder(f"not graded: the submission folder of {student!r} cannot be read safely ({error}); "
+                           "grade with `make grade` (coursegrade grade), which grades a safe copy") from None
+    if found.rejected:
+        raise UnsafeFolder(f"not graded: the submission folder of {student!r} holds entries that are not regular "
+                           f"files, which nbgrader follows: {'; '.join(found.reasons()[:5])}. Grade with "
+                           "`make grade` (coursegrade grade), which grades a copy of the regular files only")
 
 
 class _GradingKernel:

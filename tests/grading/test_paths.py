@@ -196,3 +196,29 @@ def test_unsafe_names_are_shown_as_literals(tmp_path):
     assert set(found) == {"'=HYPERLINK(1)'", "'bad\\x1b[2Jname'", "s1"}, found
     assert found["s1"] is None and "not a valid student id" in found["'=HYPERLINK(1)'"], found
     assert "\x1b" not in found["'bad\\x1b[2Jname'"], found
+
+
+def test_nbgrader_run_by_hand_refuses_a_folder_with_links(sandbox, tmp_path):
+    """``nbgrader autograde`` run by hand (and the formgrader's Autograde button) reads
+    submitted/ itself and copies supporting files through links: SandboxedExecute refuses
+    such a folder, nbgrader records the autograde as failed and removes what it copied, so
+    neither the gradebook nor the instructor's source reaches autograded/ or feedback."""
+    import subprocess
+    import sys
+
+    course = make_course(tmp_path / "course")
+    submit(course, "honest", {NB: SOLUTION})
+    first = grade(course)                       # sets up the gradebook, as make grade does
+    assert first.by_key[("honest", ASSIGNMENT)]["status"] == "graded", repr(first)
+    folder = submit(course, "mallory", {NB: SOLUTION})
+    os.symlink(course / "gradebook.db", folder / "grades.db")
+    os.symlink(course / "source" / ASSIGNMENT / f"{ASSIGNMENT}.py", folder / "answers.txt")
+    run = subprocess.run([sys.executable, "-m", "nbgrader", "autograde", ASSIGNMENT, "--student", "mallory",
+                          "--force"], cwd=course, capture_output=True, text=True, timeout=600)
+    log = run.stdout + run.stderr
+    assert run.returncode != 0, f"nbgrader autograde graded a folder holding links:\n{log[-3000:]}"
+    assert "holds entries that are not regular files" in log and "grades.db" in log, log[-3000:]
+    dest = course / "autograded" / "mallory" / ASSIGNMENT
+    copied = sorted(p.name for p in dest.iterdir()) if dest.exists() else []
+    assert "grades.db" not in copied and "answers.txt" not in copied, f"nbgrader's copies stayed: {copied}"
+    assert not (course / "feedback" / "mallory").exists()
