@@ -32,8 +32,8 @@ def forward(x, W1, b1, W2, b2):
     return sigmoid(hidden @ W2.T + b2)
 '''
 
-# A fixed steepness: fine for 10 and 40 bumps on (-3, 3) (the visible test), but the
-# sides smear together when the bumps get narrow (short ranges, many bumps).
+# A fixed steepness: fine for 10 and 40 bumps on (-3, 3), but the sides smear together
+# when the bumps get narrow (short ranges, many bumps): the visible test on (2, 3) says so.
 FIXED_STEEPNESS = '''\
 def bumps_approximation(f, n_bumps, x_range):
     low, high = x_range
@@ -47,7 +47,7 @@ def bumps_approximation(f, n_bumps, x_range):
     return W1, b1, W2, np.zeros(1)
 '''
 
-# The range of the visible test written in: wrong for every other range.
+# The range (-3, 3) written in: wrong for every other range (the visible test on (2, 3)).
 HARDCODED_RANGE = '''\
 def bumps_approximation(f, n_bumps, x_range):
     centres = np.linspace(-3, 3, n_bumps)
@@ -72,7 +72,10 @@ WRONG = [
     dict(student="fa_forward_sigmoid_output", replace={"forward": FORWARD_SIGMOID_OUTPUT},
          fails={"forward_test"}, visible=r"sigmoid to the output layer"),
     dict(student="fa_fixed_steepness", replace={"bumps_approximation": FIXED_STEEPNESS},
-         fails={"bumps_approximation_test"}, visible=None),
+         fails={"bumps_approximation_test"},
+         visible=r"off by 0\.4\d* at x = 2\.000.*steepness\) are about 10 here and 10 on \(-3, 3\).*"
+                 r"steepness = 20 / width"),
     dict(student="fa_hardcoded_range", replace={"bumps_approximation": HARDCODED_RANGE},
-         fails={"bumps_approximation_test"}, visible=None),
+         fails={"bumps_approximation_test"},
+         visible=r"switch \(at x = -b1 / W1\) from x = -3\.08 to 3\.08, outside x_range = \(2\.0, 3\.0\)"),
 ]
