@@ -19,6 +19,14 @@ def sigmoid(z):
     return np.array(out)
 '''
 
+# The two stable forms, picked with np.where, each written with its own exponential:
+# np.where evaluates both for every entry, so exp(z) overflows at z = 1000 (and exp(-z)
+# at z = -1000) even where that form is not picked.
+WHERE_BOTH_FORMS = '''\
+def sigmoid(z):
+    return np.where(z >= 0, 1 / (1 + np.exp(-z)), np.exp(z) / (1 + np.exp(z)))
+'''
+
 # --- Exercise 2: relu, leaky_relu ------------------------------------------------------
 
 LEAKY_RELU = '''
@@ -151,9 +159,33 @@ def init_weights(n_in, n_out, seed=None):
     return rng.standard_normal((n_out, n_in))
 '''
 
+# A tiny scale: random and centred, but every weighted sum is almost 0.
+INIT_TINY = '''\
+def init_weights(n_in, n_out, seed=None):
+    rng = np.random.default_rng(seed)
+    return rng.normal(0, 1e-6, size=(n_out, n_in))
+'''
+
+# The variance 1/n_in passed as rng.normal's scale (a standard deviation).
+INIT_VARIANCE_AS_SCALE = '''\
+def init_weights(n_in, n_out, seed=None):
+    rng = np.random.default_rng(seed)
+    return rng.normal(0, 1 / n_in, size=(n_out, n_in))
+'''
+
+# Scaled by the number of neurons instead of the number of inputs.
+INIT_N_OUT = '''\
+def init_weights(n_in, n_out, seed=None):
+    rng = np.random.default_rng(seed)
+    return rng.normal(0, 1 / np.sqrt(n_out), size=(n_out, n_in))
+'''
+
 WRONG = [
     dict(student="naive_sigmoid", replace={"sigmoid": NAIVE_SIGMOID},
          fails={"sigmoid_test"}, visible=r"overflow"),
+    dict(student="where_both_forms_sigmoid", replace={"sigmoid": WHERE_BOTH_FORMS},
+         fails={"sigmoid_test"}, visible=r"fails for z = 1000 alone too.*np\.where\(condition, a, b\): NumPy "
+                                         r"computes all of a and all of b.*np\.exp\(-np\.abs\(z\)\)"),
     dict(student="loop_sigmoid", replace={"sigmoid": LOOP_SIGMOID},
          fails={"sigmoid_test"}, visible=None),
     dict(student="relu_np_max", replace={"relu": RELU_NP_MAX},
@@ -177,7 +209,15 @@ WRONG = [
     dict(student="init_zeros", replace={"init_weights": INIT_ZEROS},
          fails={"init_weights_test"}, visible=r"symmetry"),
     dict(student="init_unscaled", replace={"init_weights": INIT_UNSCALED},
-         fails={"init_weights_test"}, visible=r"too large.*1/sqrt\(n_in\)"),
+         fails={"init_weights_test"}, visible=r"too large.*1/sqrt\(n_in\).*unscaled normal"),
+    dict(student="init_tiny", replace={"init_weights": INIT_TINY},
+         fails={"init_weights_test"},
+         visible=r"standard deviation 9\.99e-07: too small, 50,\d{3} times smaller than 1/sqrt\(n_in\) = 0\.05.*"
+                 r"about 0\.5 whatever the input"),
+    dict(student="init_variance_as_scale", replace={"init_weights": INIT_VARIANCE_AS_SCALE},
+         fails={"init_weights_test"}, visible=r"too small, 20 times smaller.*That is 1/n_in.*not the variance"),
+    dict(student="init_n_out", replace={"init_weights": INIT_N_OUT},
+         fails={"init_weights_test"}, visible=r"too large, 2\.8\d* times larger.*That is 1/sqrt\(n_out\)"),
     # Every submission costs a full run of the notebook in the grading test, so the
     # remaining mistakes travel together: each one sits in a different exercise (the
     # exercises are graded independently), and each failing test's message must name
