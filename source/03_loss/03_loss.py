@@ -21,12 +21,16 @@
 #
 # * the **mean squared error** for predicting numbers;
 # * the **cross-entropy** for predicting classes, including the loss of a network
-#   that says "75 % cat" for a picture of a cat;
+#   that says "75 % cat" for a picture of a cat, and **why** classifiers are
+#   trained with it rather than with the squared error;
 # * why we train on the loss and not on the **accuracy**, although the accuracy is
 #   what we care about;
 # * the **loss landscape**: the loss as a function of the weights;
 # * why a network is judged on data it has **never seen** (the 80/20 train/test
-#   split), and what **overfitting** looks like.
+#   split), and what **overfitting** looks like;
+# * the **validation set**: a part of the training data that chooses settings and
+#   decides when to stop training (early stopping), so that the test set is used
+#   only **once**, at the very end.
 #
 # **How to work through this notebook.** Run the cells from top to bottom. Where
 # you see `# YOUR CODE HERE`, delete the `raise NotImplementedError()` line and
@@ -244,10 +248,12 @@ for p_cat in cat_predictions:
 # %% [markdown]
 # The plot shows the whole curve. For comparison it also shows the squared error
 # of the same prediction: $(1 - p_{\text{cat}})^2$, the mean of the squared
-# differences between `[p_cat, 1 - p_cat]` and `[1, 0]`. The squared error never
-# exceeds 1, however wrong and however sure of itself the network is; the
-# cross-entropy keeps growing. That is one reason classifiers are trained with the
-# cross-entropy.
+# differences between `[p_cat, 1 - p_cat]` and `[1, 0]`. The squared error stays
+# below 1 however wrong and however sure of itself the network is, while the
+# cross-entropy keeps growing. The height of a loss is not what training sees,
+# though: training follows its **slope**. Section 4 ("Why cross-entropy") shows the
+# reason that matters most: near a confident mistake the squared error's slope
+# almost vanishes, and the cross-entropy's does not.
 
 # %%
 p_grid = np.linspace(0.005, 0.995, 199)
@@ -282,14 +288,15 @@ plt.show()
 # **Watch out for $\log 0$.** A prediction of exactly `[1, 0]` for a cat should
 # cost 0, but `Y * np.log(P)` first computes `np.log(0)`, which is $-\infty$
 # (NumPy warns "divide by zero"), and then $0 \cdot (-\infty)$, which is *not a
-# number* (NaN). Two ways around it:
-#
-# * clip the probabilities into $[\varepsilon, 1]$ before taking the log, with a
-#   tiny $\varepsilon$ such as `1e-12`: `np.log(np.clip(P, 1e-12, 1.0))`;
-# * or take the log only of the probabilities of the right classes.
-#
-# Clipping also keeps the loss finite when the right class gets probability 0
-# (the loss is then large, $-\log 10^{-12} \approx 27.6$, instead of infinite).
+# number* (NaN). Taking the log of the right classes' probabilities only avoids
+# the NaN, but not the other problem: when the network gives the right class
+# probability exactly 0, the loss is $-\log 0 = \infty$, and one infinite sample
+# makes the whole batch's loss infinite. The cure for both is to **clip** the
+# probabilities into $[\varepsilon, 1]$ before taking the log, with a tiny
+# $\varepsilon$ such as `1e-12`: `np.log(np.clip(P, 1e-12, 1.0))`. The loss of a
+# sure mistake is then large, $-\log 10^{-12} \approx 27.6$, but finite. (You
+# may still take the log of the right classes only, as long as you clip those
+# probabilities first.)
 
 # %% [markdown]
 # ### Exercise 3: categorical cross-entropy (2 points)
@@ -301,9 +308,10 @@ plt.show()
 # * `Y`: one-hot labels, same shape;
 # * return $L$ above, a single number: sum over the classes, average over the
 #   samples;
-# * no warnings and no NaN, also when `P` contains zeros. Clip with an
-#   $\varepsilon$ of at most `1e-7` (for example `1e-12`), or avoid the log of the
-#   other entries.
+# * no warnings and no NaN, also when `P` contains zeros, and a **finite** loss
+#   even when the right class has probability exactly 0: clip the probabilities
+#   with an $\varepsilon$ of at most `1e-7` (for example `1e-12`) before taking
+#   the log, so that such a sample costs at least $-\log 10^{-7} \approx 16$.
 
 # %% nbgrader={"grade": false, "grade_id": "categorical_cross_entropy", "locked": false, "schema_version": 3, "solution": true}
 def categorical_cross_entropy(P, Y):
@@ -351,9 +359,9 @@ def cce_without_warnings(P, Y):
         with np.errstate(divide="raise", invalid="raise", over="raise"):
             return categorical_cross_entropy(P, Y)
     except FloatingPointError as err:
-        raise CheckFailed(f"categorical_cross_entropy(P, Y) with P = {P.tolist()} failed with '{err}': this is "
-                          "log(0). Clip P first, e.g. np.log(np.clip(P, 1e-12, 1.0)), or take the log of the "
-                          "right class's probability only.") from None
+        raise CheckFailed(f"categorical_cross_entropy(P, Y) with P = {P.tolist()} and Y = {Y.tolist()} failed "
+                          f"with '{err}': this is log(0). Clip the probabilities before taking the log, e.g. "
+                          "np.log(np.clip(P, 1e-12, 1.0)).") from None
     except Exception:  # any other crash: let `call` explain it
         return call(categorical_cross_entropy, P, Y)
 
@@ -361,6 +369,15 @@ def cce_without_warnings(P, Y):
 # A perfect prediction costs 0 -- without a warning about log(0).
 check_scalar("categorical_cross_entropy([[1, 0], [0, 1]], [[1, 0], [0, 1]])",
              cce_without_warnings(np.array([[1.0, 0.0], [0.0, 1.0]]), np.array([[1, 0], [0, 1]])), 0.0, atol=1e-6)
+
+# A sure mistake: the right class (dog) gets probability 0. The loss is large but must be finite.
+sure_but_wrong = cce_without_warnings(np.array([[1.0, 0.0]]), np.array([[0, 1]]))
+check_type("categorical_cross_entropy([[1, 0]], [[0, 1]])", sure_but_wrong, float)
+if not (np.isfinite(sure_but_wrong) and sure_but_wrong >= 16):
+    raise CheckFailed(f"categorical_cross_entropy([[1, 0]], [[0, 1]]) = {sure_but_wrong}: the right class has "
+                      "probability 0, and the loss should be large but finite: at least -log(1e-7) = 16.1. "
+                      + ("Clip the probabilities into [eps, 1] before taking the log." if not np.isfinite(sure_but_wrong)
+                         else "Clip with an eps of at most 1e-7 (1e-12 is a good choice)."))
 
 ### BEGIN HIDDEN TESTS
 from nnlearn.activations import softmax as hidden_softmax
@@ -387,9 +404,10 @@ hidden_right = cce_without_warnings(hidden_P, hidden_Y)
 hidden_wrong = cce_without_warnings(hidden_P[:1], np.array([[1, 0, 0]]))
 check_scalar("categorical_cross_entropy(P, Y) for sure and right predictions", hidden_right, 0.0, atol=1e-6)
 check_type("categorical_cross_entropy(P, Y) for a sure but wrong prediction", hidden_wrong, float)
-if not (np.isfinite(hidden_wrong) and hidden_wrong > 15):
+if not (np.isfinite(hidden_wrong) and hidden_wrong >= 16):
     raise CheckFailed(f"categorical_cross_entropy gave {hidden_wrong} for a prediction that gives the right "
-                      "class probability 0: expected a large finite number (at least 15; clip with eps <= 1e-7).")
+                      "class probability 0: expected a large finite number (at least -log(1e-7) = 16.1; clip "
+                      "with eps <= 1e-7).")
 ### END HIDDEN TESTS
 print("categorical_cross_entropy: all tests in this cell passed.")
 
@@ -687,6 +705,117 @@ check_scalar("cross_entropy_from_logits(Z, Y) for float32 Z", ce_logits_without_
 print("cross_entropy_from_logits: all tests in this cell passed.")
 
 # %% [markdown]
+# ### Why cross-entropy
+#
+# We now have two losses that could train a classifier: the squared error and the
+# cross-entropy. Both are 0 for a perfect prediction and grow with the mistake.
+# What decides between them is not how high they get but their **slope**.
+# Training moves every weight downhill by a step proportional to the slope of the
+# loss (notebook 04), and whatever the last layer learns passes through one
+# number: the slope of the loss with respect to the output's score $z$
+# (notebook 05's chain rule multiplies every weight's slope by it).
+#
+# Take one sample with label $y$ (1 for a cat, 0 for a dog) and a sigmoid output
+# $p = \sigma(z)$, whose slope is $\sigma'(z) = p\,(1 - p)$ (notebook 02).
+#
+# * **Cross-entropy**, $L = -[\,y \log p + (1 - y) \log(1 - p)\,]$. Its slope with
+#   respect to $p$ is $\frac{p - y}{p(1 - p)}$; the chain rule multiplies by
+#   $\sigma'(z) = p(1 - p)$, which cancels the denominator:
+#   $$\frac{dL}{dz} = p - y .$$
+# * **Squared error**, $L = (p - y)^2$. Here nothing cancels:
+#   $$\frac{dL}{dz} = 2\,(p - y)\,\sigma'(z) = 2\,(p - y)\,p\,(1 - p) .$$
+#
+# The difference is the factor $\sigma'(z)$, and it matters most exactly where it
+# hurts: when the network is **confidently wrong**. A cat ($y = 1$) with the score
+# $z = -8$ gets $p \approx 0.0003$. The cross-entropy's slope is
+# $p - y \approx -1$, as steep as it ever gets, so the biggest mistake gets the
+# biggest correction. The squared error's slope is
+# $2 \cdot (-1) \cdot 0.0003 \approx -0.0007$: the curve is almost flat there,
+# the weights hardly move, and the mistake stays. The cell below checks both
+# formulas against the measured slopes, draws them, and runs gradient descent on
+# the score alone from $z = -8$ with each loss.
+
+# %%
+def sigmoid_of(z):
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+def ce_of_score(z, y):
+    """Binary cross-entropy of sigmoid(z), from the score: log(1 + e^z) - y z."""
+    return np.logaddexp(0.0, z) - y * z
+
+
+def se_of_score(z, y):
+    """Squared error of sigmoid(z)."""
+    return (sigmoid_of(z) - y) ** 2
+
+
+h = 1e-5
+print("a cat (y = 1)   | slope of the cross-entropy | slope of the squared error")
+print("   z       p     |  measured     p - y        |  measured     2 (p - y) p (1 - p)")
+for z in [-8.0, -4.0, 0.0, 4.0]:
+    p = sigmoid_of(z)
+    ce_slope = (ce_of_score(z + h, 1) - ce_of_score(z - h, 1)) / (2 * h)
+    se_slope = (se_of_score(z + h, 1) - se_of_score(z - h, 1)) / (2 * h)
+    print(f"{z:+5.1f}   {p:.4f}  |  {ce_slope:+.4f}      {p - 1:+.4f}      |  "
+          f"{se_slope:+.4f}      {2 * (p - 1) * p * (1 - p):+.4f}")
+
+# Gradient descent on the score alone, step size 1, starting confidently wrong.
+steps_needed = {}
+for name, slope in [("cross-entropy", lambda p: p - 1), ("squared error", lambda p: 2 * (p - 1) * p * (1 - p))]:
+    z, steps = -8.0, 0
+    while 1 / (1 + np.exp(-z)) < 0.5 and steps < 10_000:
+        z -= 1.0 * slope(1 / (1 + np.exp(-z)))
+        steps += 1
+    steps_needed[name] = steps
+    print(f"{name}: {steps} steps from z = -8 (p = 0.0003) until the cat is called a cat (p > 0.5)")
+
+z_grid = np.linspace(-10, 10, 401)
+p_grid_z = sigmoid_of(z_grid)
+fig, ax = plt.subplots(figsize=(7, 3.8))
+ax.plot(z_grid, p_grid_z - 1, lw=2, label=r"cross-entropy: $dL/dz = p - y$")
+ax.plot(z_grid, 2 * (p_grid_z - 1) * p_grid_z * (1 - p_grid_z), lw=2, ls="--",
+        label=r"squared error: $dL/dz = 2(p - y)\,\sigma'(z)$")
+ax.axvspan(-10, -4, color="tab:red", alpha=0.08)
+ax.text(-7, -0.55, "confidently wrong:\nsquared error is flat", ha="center", fontsize="small")
+ax.axhline(0, color="gray", lw=0.8)
+ax.set_xlabel("score z of a cat (y = 1); p = sigmoid(z)")
+ax.set_ylabel("slope dL/dz")
+ax.legend(loc="lower right", fontsize="small")
+plt.show()
+
+# %% [markdown]
+# The same holds for several classes. With a softmax output and the categorical
+# cross-entropy the slope with respect to the scores is, sample by sample,
+# $P - Y$ (notebook 05 derives it; averaged over $n$ samples it is divided by
+# $n$): no $\sigma'$ factor, however sure and wrong the network is. You can
+# measure it on your own `cross_entropy_from_logits`:
+
+# %%
+Z_slope = np.array([[2.0, -1.0, 0.5], [-6.0, 6.0, 0.0]])   # sample 2 is a sure mistake: its right class is 0
+Y_slope = np.array([[1, 0, 0], [1, 0, 0]])
+try:
+    measured = np.zeros_like(Z_slope)
+    for i in range(Z_slope.shape[0]):
+        for c in range(Z_slope.shape[1]):
+            step = np.zeros_like(Z_slope)
+            step[i, c] = 1e-5
+            measured[i, c] = (cross_entropy_from_logits(Z_slope + step, Y_slope)
+                              - cross_entropy_from_logits(Z_slope - step, Y_slope)) / 2e-5
+    print("measured slope of your cross_entropy_from_logits:\n", np.round(measured, 4))
+    print("(softmax(Z) - Y) / n:\n", np.round((softmax(Z_slope) - Y_slope) / Z_slope.shape[0], 4))
+except NotImplementedError:
+    print("(Write cross_entropy_from_logits in Exercise 5 to measure its slope here.)")
+
+# %% [markdown]
+# So the cross-entropy is the loss for classifiers not mainly because it punishes
+# confident mistakes with large numbers, but because its slope stays large
+# exactly when the network is confidently wrong, so training corrects the worst
+# mistakes fastest. A squared error after a sigmoid learns slowest when it is
+# most wrong. (Notebook 05 meets the same factor $\sigma'$ inside a network: a
+# saturated hidden neuron learns slowly for the same reason.)
+
+# %% [markdown]
 # ## 5. Accuracy versus loss
 #
 # What we usually want to know about a classifier is its **accuracy**: the
@@ -823,6 +952,10 @@ for t in [-1.5, 0.3, 1.2]:
 #   hiking map, with contour lines through points of equal loss; the minimum is
 #   in the middle of the innermost ring. The one-parameter curve is the slice of
 #   this surface along $b = 0$.
+#
+# Each model has one best slope, and the two differ: without a bias the line must
+# pass through the origin, so its best slope ($w \approx 1.43$) is a compromise;
+# with a bias it can shift up and follow the data ($w \approx 1.51$).
 
 # %%
 line_rng = np.random.default_rng(11)
@@ -834,25 +967,31 @@ b_values = np.linspace(-2.0, 4.0, 121)
 loss_1d = np.array([np.mean((w * x_line - y_line) ** 2) for w in w_values])
 W_grid, B_grid = np.meshgrid(w_values, b_values)
 loss_2d = np.mean((W_grid[..., None] * x_line + B_grid[..., None] - y_line) ** 2, axis=-1)
-best_2d = np.unravel_index(np.argmin(loss_2d), loss_2d.shape)
+
+# The lowest points, exactly (the least-squares formulas; a grid would only get near them).
+w_best = np.sum(x_line * y_line) / np.sum(x_line ** 2)                  # line through the origin
+w_best_2d = np.sum((x_line - x_line.mean()) * (y_line - y_line.mean())) / np.sum((x_line - x_line.mean()) ** 2)
+b_best_2d = y_line.mean() - w_best_2d * x_line.mean()                    # line with a bias
 
 fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 4))
 ax1.plot(w_values, loss_1d, lw=2)
-ax1.plot(w_values[np.argmin(loss_1d)], loss_1d.min(), "ko")
+ax1.plot(w_best, np.mean((w_best * x_line - y_line) ** 2), "ko")
 ax1.set_xlabel("w")
 ax1.set_ylabel("MSE")
 ax1.set_title(r"one parameter: $\hat y = w x$")
 contours = ax2.contour(W_grid, B_grid, loss_2d, levels=np.geomspace(0.25, 30, 14), cmap="viridis")
 ax2.clabel(contours, fmt="%.2g", fontsize=7)
-ax2.plot(W_grid[best_2d], B_grid[best_2d], "k*", markersize=12, label="lowest loss")
+ax2.plot(w_best_2d, b_best_2d, "k*", markersize=12, label="lowest loss")
 ax2.axhline(0.0, color="tab:blue", ls="--", lw=1, label="b = 0: the left curve")
 ax2.set_xlabel("w")
 ax2.set_ylabel("b")
 ax2.set_title(r"two parameters: $\hat y = w x + b$")
 ax2.legend(loc="upper left", fontsize="small")
 plt.show()
-print(f"best line through the origin: w = {w_values[np.argmin(loss_1d)]:.2f}, MSE = {loss_1d.min():.3f}")
-print(f"best line with a bias:        w = {W_grid[best_2d]:.2f}, b = {B_grid[best_2d]:.2f}, MSE = {loss_2d.min():.3f}")
+mse_origin = np.mean((w_best * x_line - y_line) ** 2)
+mse_bias = np.mean((w_best_2d * x_line + b_best_2d - y_line) ** 2)
+print(f"best line through the origin: w = {w_best:.3f},            MSE = {mse_origin:.3f}")
+print(f"best line with a bias:        w = {w_best_2d:.3f}, b = {b_best_2d:.3f}, MSE = {mse_bias:.3f}")
 
 # %% [markdown]
 # ### Try it: walk through the landscape by hand
@@ -876,7 +1015,7 @@ def draw_line_fit(ax, w=0.0, b=0.0):
     ax_fit.set_xlabel("x")
     ax_fit.legend(loc="upper left", fontsize="small")
     ax_map.contour(W_grid, B_grid, loss_2d, levels=np.geomspace(0.25, 30, 14), cmap="viridis")
-    ax_map.plot(W_grid[best_2d], B_grid[best_2d], "k*", markersize=12)
+    ax_map.plot(w_best_2d, b_best_2d, "k*", markersize=12)
     ax_map.plot(w, b, "ro", markersize=8)
     ax_map.set_xlabel("w")
     ax_map.set_ylabel("b")
@@ -917,12 +1056,15 @@ interactive_plot(draw_line_fit, w=(-1.5, 4.5, 0.05, 0.0), b=(-2.0, 4.0, 0.05, 0.
 # %% [markdown]
 # ### Exercise 7: an 80/20 train/test split (3 points)
 #
-# Write `train_test_split(X, y, test_fraction=0.2, seed=None)`:
+# Write `train_test_split(X, y, test_size=0.2, seed=None)`:
 #
 # * `X`: inputs, shape `(n, ...)` (one sample per row); `y`: targets, shape `(n,)`
 #   or `(n, k)`;
-# * the test set gets `n_test = round(test_fraction * n)` samples, the training
-#   set the other `n - n_test`;
+# * `test_size` is the **fraction** of the samples that goes into the test set
+#   (between 0 and 1): the test set gets `n_test = round(test_size * n)` samples,
+#   the training set the other `n - n_test`. (The name is scikit-learn's, and the
+#   course library's `train_test_split`, used in notebook 06, has it too; there it
+#   may also be a whole number of samples. Here a fraction is enough.)
 # * shuffle with a random generator made from the seed,
 #   `rng = np.random.default_rng(seed)`, so that the same seed always gives the
 #   same split. `rng.permutation(n)` returns the numbers `0 .. n-1` in random
@@ -931,16 +1073,16 @@ interactive_plot(draw_line_fit, w=(-1.5, 4.5, 0.05, 0.0), b=(-2.0, 4.0, 0.05, 0.
 #   of the two sets, and `X`, `y` themselves are left unchanged.
 
 # %% nbgrader={"grade": false, "grade_id": "train_test_split", "locked": false, "schema_version": 3, "solution": true}
-def train_test_split(X, y, test_fraction=0.2, seed=None):
+def train_test_split(X, y, test_size=0.2, seed=None):
     """Shuffle the samples and split them into a training and a test set.
 
-    X: (n, ...), y: (n,) or (n, k). The test set gets round(test_fraction * n) samples.
+    X: (n, ...), y: (n,) or (n, k). The test set gets round(test_size * n) samples.
     Returns X_train, X_test, y_train, y_test.
     """
     ### BEGIN SOLUTION
     X, y = np.asarray(X), np.asarray(y)
     n = X.shape[0]
-    n_test = round(test_fraction * n)
+    n_test = round(test_size * n)
     order = np.random.default_rng(seed).permutation(n)
     test, train = order[:n_test], order[n_test:]
     return X[train], X[test], y[train], y[test]
@@ -965,10 +1107,10 @@ def split_parts(X, y, **kwargs):
 X_split = np.column_stack([np.arange(30.0), np.arange(30.0) ** 2])
 y_split = 10 * np.arange(30)
 X_split_copy, y_split_copy = X_split.copy(), y_split.copy()
-X_train, X_test, y_train, y_test = split_parts(X_split, y_split, test_fraction=0.2, seed=0)
+X_train, X_test, y_train, y_test = split_parts(X_split, y_split, test_size=0.2, seed=0)
 for name, part, shape in [("X_train", X_train, (24, 2)), ("X_test", X_test, (6, 2)),
                           ("y_train", y_train, (24,)), ("y_test", y_test, (6,))]:
-    check_shape(f"{name} of train_test_split(X_split, y_split, test_fraction=0.2, seed=0)", part, shape)
+    check_shape(f"{name} of train_test_split(X_split, y_split, test_size=0.2, seed=0)", part, shape)
 if not (np.array_equal(X_split, X_split_copy) and np.array_equal(y_split, y_split_copy)):
     raise CheckFailed("train_test_split changed the X or y it was given (did you shuffle them in place?). "
                       "Pick rows with an index array instead: X[order].")
@@ -984,21 +1126,21 @@ test_ids = set(X_test[:, 0].tolist())
 if test_ids in ({24.0, 25.0, 26.0, 27.0, 28.0, 29.0}, {0.0, 1.0, 2.0, 3.0, 4.0, 5.0}):
     raise CheckFailed(f"The test set holds the samples {sorted(int(i) for i in test_ids)}: the first or last 20 % "
                       "of X. The split is not shuffled: use rng.permutation(n).")
-again = split_parts(X_split, y_split, test_fraction=0.2, seed=0)
+again = split_parts(X_split, y_split, test_size=0.2, seed=0)
 if not all(np.array_equal(a, b) for a, b in zip(again, [X_train, X_test, y_train, y_test])):
     raise CheckFailed("train_test_split(X, y, seed=0) gave a different split the second time: make the random "
                       "generator from the seed, rng = np.random.default_rng(seed).")
-other = split_parts(X_split, y_split, test_fraction=0.2, seed=1)
+other = split_parts(X_split, y_split, test_size=0.2, seed=1)
 if set(other[1][:, 0].tolist()) == test_ids:
     raise CheckFailed("seed=0 and seed=1 gave the same test set: is the seed used?")
 
 # Sizes: 0.2 * 8 = 1.6, which rounds to 2 test samples.
-parts = split_parts(np.arange(8.0).reshape(8, 1), np.arange(8), test_fraction=0.2, seed=3)
+parts = split_parts(np.arange(8.0).reshape(8, 1), np.arange(8), test_size=0.2, seed=3)
 if len(parts[1]) == 1:
-    raise CheckFailed("train_test_split(X with 8 rows, y, test_fraction=0.2) put 1 sample in the test set; expected "
-                      "round(0.2 * 8) = round(1.6) = 2. int(...) rounds down: use round(test_fraction * n).")
-check_shape("X_test of train_test_split(X with 8 rows, y, test_fraction=0.2)", parts[1], (2, 1))
-check_shape("X_train of train_test_split(X with 8 rows, y, test_fraction=0.2)", parts[0], (6, 1))
+    raise CheckFailed("train_test_split(X with 8 rows, y, test_size=0.2) put 1 sample in the test set; expected "
+                      "round(0.2 * 8) = round(1.6) = 2. int(...) rounds down: use round(test_size * n).")
+check_shape("X_test of train_test_split(X with 8 rows, y, test_size=0.2)", parts[1], (2, 1))
+check_shape("X_train of train_test_split(X with 8 rows, y, test_size=0.2)", parts[0], (6, 1))
 
 ### BEGIN HIDDEN TESTS
 hidden_rng = np.random.default_rng(20260307)
@@ -1009,8 +1151,8 @@ for hidden_n, hidden_fraction, hidden_y_cols in [(5, 0.2, 0), (8, 0.2, 2), (13, 
     hidden_y = 100.0 * np.arange(hidden_n) if hidden_y_cols == 0 else \
         100.0 * np.arange(hidden_n)[:, None] + np.arange(hidden_y_cols)
     hidden_X_copy = hidden_X.copy()
-    hidden_parts = split_parts(hidden_X, hidden_y, test_fraction=hidden_fraction, seed=5)
-    where = f"train_test_split for n = {hidden_n}, test_fraction = {hidden_fraction}"
+    hidden_parts = split_parts(hidden_X, hidden_y, test_size=hidden_fraction, seed=5)
+    where = f"train_test_split for n = {hidden_n}, test_size = {hidden_fraction}"
     check_shape(f"X_train of {where}", hidden_parts[0], (hidden_n - hidden_n_test, 3))
     check_shape(f"X_test of {where}", hidden_parts[1], (hidden_n_test, 3))
     check_shape(f"y_train of {where}", hidden_parts[2], (hidden_n - hidden_n_test,) + hidden_y.shape[1:])
@@ -1027,14 +1169,14 @@ for hidden_n, hidden_fraction, hidden_y_cols in [(5, 0.2, 0), (8, 0.2, 2), (13, 
     if not np.array_equal(hidden_first_y, 100.0 * hidden_all_X[:, 0]) or \
             (hidden_y_cols and not np.array_equal(hidden_all_y, hidden_y[hidden_all_X[:, 0].astype(int)])):
         raise CheckFailed(f"{where}: X and y are no longer paired")
-    hidden_again = split_parts(hidden_X, hidden_y, test_fraction=hidden_fraction, seed=5)
+    hidden_again = split_parts(hidden_X, hidden_y, test_size=hidden_fraction, seed=5)
     if not all(np.array_equal(a, b) for a, b in zip(hidden_again, hidden_parts)):
         raise CheckFailed(f"{where}: the same seed gave a different split")
     if hidden_n >= 40:
         hidden_test_ids = set(hidden_parts[1][:, 0].astype(int).tolist())
         if hidden_test_ids in (set(range(hidden_n_test)), set(range(hidden_n - hidden_n_test, hidden_n))):
             raise CheckFailed(f"{where}: the split is not shuffled")
-        hidden_other = split_parts(hidden_X, hidden_y, test_fraction=hidden_fraction, seed=6)
+        hidden_other = split_parts(hidden_X, hidden_y, test_size=hidden_fraction, seed=6)
         if set(hidden_other[1][:, 0].astype(int).tolist()) == hidden_test_ids:
             raise CheckFailed(f"{where}: seeds 5 and 6 gave the same test set")
 # The default fraction is 0.2, and images (n, h, w) split along the first axis only.
@@ -1062,9 +1204,9 @@ print("train_test_split: all tests in this cell passed.")
 # * a **small model**: a cubic polynomial, with only 4 parameters. It cannot pass
 #   through every point, so its training error is not 0.
 #
-# The test points decide. The memoriser has learned the noise of every training
-# point along with the curve; between the training points it jumps around, and
-# its test error is much larger than the cubic's.
+# The held-out test points show the difference. The memoriser has learned the
+# noise of every training point along with the curve; between the training points
+# it jumps around, and its test error is much larger than the cubic's.
 
 # %%
 noise_rng = np.random.default_rng(3)
@@ -1072,7 +1214,7 @@ x_all = noise_rng.uniform(-3, 3, 30)
 y_all = np.sin(x_all) + noise_rng.normal(0, 0.35, 30)      # a smooth curve plus noise
 
 try:
-    x_train, x_test, y_train, y_test = train_test_split(x_all, y_all, test_fraction=0.2, seed=0)
+    x_train, x_test, y_train, y_test = train_test_split(x_all, y_all, test_size=0.2, seed=0)
 except NotImplementedError:
     print("(Exercise 7 is not done yet: until it is, the test set here is simply the last 6 points.)")
     x_train, x_test, y_train, y_test = x_all[:24], x_all[24:], y_all[:24], y_all[24:]
@@ -1113,7 +1255,319 @@ plt.show()
 # (notebook 05 shows this with a network).
 
 # %% [markdown]
-# ## 8. Common misconceptions
+# ## 8. Choosing and stopping: the validation set
+#
+# Here we only *looked* at two fixed models. Building a model always involves
+# choices as well: the degree of a polynomial, the number of neurons, the learning
+# rate, how long to train. It is tempting to try several and keep the one with the
+# lowest test error. But then the test set has taken part in building the model.
+# With only a few test points, some setting will look good partly by luck, the
+# luck of those particular points and their noise, and choosing it makes that luck
+# part of the score. The test error of the chosen model is then too optimistic,
+# and nothing is left to measure it honestly.
+#
+# So we split **three** ways:
+#
+# * a **training set** that the model is fitted to;
+# * a **validation set**, taken from the training data before any fitting, on which
+#   we compare settings, choose one and decide when to stop training;
+# * a **test set**, put aside first and used **once**, at the very end, after every
+#   choice is made, to report how good the final model is.
+#
+# Your `train_test_split` does both cuts: first the test set off the whole data,
+# then the validation set off what is left. With 100 samples, `test_size=0.2` and
+# then `test_size=0.25` give 60 samples to fit, 20 to validate and 20 to test. If
+# you look at the test score and then change anything, the test set has become a
+# second validation set, and you need a fresh test set to report.
+#
+# Below, the degree of a polynomial is chosen this way: each degree is fitted to
+# the 60 fitting samples and compared on the 20 validation samples; the test set
+# then measures the chosen one, once.
+
+# %%
+data_rng = np.random.default_rng(12)
+x_data = data_rng.uniform(-3, 3, 100)
+y_data = np.sin(x_data) + data_rng.normal(0, 0.35, 100)     # the same curve and noise as above
+
+try:
+    x_train80, x_test20, y_train80, y_test20 = train_test_split(x_data, y_data, test_size=0.2, seed=0)
+    x_fit, x_val, y_fit, y_val = train_test_split(x_train80, y_train80, test_size=0.25, seed=1)
+except NotImplementedError:
+    print("(Exercise 7 is not done yet: until it is, the three sets here are consecutive blocks of the data.)")
+    x_fit, x_val, x_test20 = x_data[:60], x_data[60:80], x_data[80:]
+    y_fit, y_val, y_test20 = y_data[:60], y_data[60:80], y_data[80:]
+print(f"{len(x_fit)} samples to fit, {len(x_val)} to validate, {len(x_test20)} to test")
+
+degrees_tried = np.arange(0, 12)
+fit_errors, val_errors = [], []
+for degree in degrees_tried:
+    model = fit_polynomial(x_fit, y_fit, degree)
+    fit_errors.append(np.mean((model(x_fit) - y_fit) ** 2))
+    val_errors.append(np.mean((model(x_val) - y_val) ** 2))
+chosen_degree = int(degrees_tried[np.argmin(val_errors)])
+
+fig, ax = plt.subplots(figsize=(7, 3.8))
+ax.semilogy(degrees_tried, fit_errors, "o-", label="training MSE (60 samples)")
+ax.semilogy(degrees_tried, val_errors, "s-", label="validation MSE (20 samples)")
+ax.axvline(chosen_degree, color="gray", ls=":", label=f"chosen: degree {chosen_degree}")
+ax.set_xlabel("degree of the polynomial")
+ax.set_ylabel("MSE (log scale)")
+ax.legend()
+plt.show()
+
+# The choice is made. Now, and only now, the test set is used, once.
+final_model = fit_polynomial(x_fit, y_fit, chosen_degree)
+print(f"chosen on the validation set: degree {chosen_degree} (validation MSE {min(val_errors):.3f})")
+print(f"test MSE of the chosen model, measured once at the end: {np.mean((final_model(x_test20) - y_test20) ** 2):.3f}")
+
+# %% [markdown]
+# Notice that the validation MSE of the winner is the smallest of 12 numbers: it
+# is itself a little optimistic, for the reason above, so it is not the number
+# to report. The test MSE is an honest estimate, though with only 20 test points
+# not a precise one (section 9 shows how much such an estimate scatters).
+#
+# ### Early stopping
+#
+# A network is trained in **epochs**: one epoch is one pass through the training
+# data, in many small steps downhill (notebook 04). After every epoch we can
+# measure the loss on the validation set. The training loss keeps falling, since
+# that is what training pushes down. The validation loss usually falls at first,
+# while the model learns the shape of the data, and then rises again, when the
+# model begins to fit the noise of the training samples: it overfits.
+#
+# **Early stopping** uses that: keep the weights from the epoch with the **lowest
+# validation loss**, and stop training once the validation loss has stopped
+# improving. Since the validation loss wiggles from epoch to epoch, one epoch
+# without improvement is no reason to stop; we wait a few. That number of epochs
+# is the **patience**. Precisely:
+#
+# * go through the epochs in order, remembering the lowest validation loss so far
+#   and its epoch;
+# * an epoch **improves** if its validation loss is strictly lower than the lowest
+#   so far (an equal loss does not improve);
+# * as soon as `patience` epochs **in a row** have not improved, stop: the epochs
+#   after that are never trained, so their losses are never seen;
+# * keep the weights of the epoch with the lowest validation loss seen.
+#
+# For example, with the validation losses `[0.9, 0.7, 0.6, 0.65, 0.7, 0.8]` and a
+# patience of 2, epoch 2 has the lowest loss; epochs 3 and 4 do not improve on it,
+# so training stops after epoch 4 and keeps the weights of epoch 2. (Epoch 5 is
+# never trained.) The test set plays no part in any of this: stopping is a choice,
+# and choices are made on the validation set.
+
+# %% [markdown]
+# ### Exercise 8: early stopping on the validation loss (2 points)
+#
+# Write `best_epoch(val_losses, patience)`:
+#
+# * `val_losses`: the validation loss after each epoch, a list or a 1-D NumPy
+#   array with at least one entry; `val_losses[0]` belongs to epoch 0 (epochs are
+#   counted from 0, like the entries);
+# * `patience`: a whole number, at least 1;
+# * follow the rules above: stop as soon as `patience` epochs in a row have not
+#   improved (do not look at the losses after that), and return the epoch of the
+#   lowest validation loss seen up to then, as an `int` (its index in
+#   `val_losses`);
+# * if training never stops, return the epoch of the lowest loss of all; when the
+#   lowest loss occurs in several epochs, the first of them.
+#
+# A loop over the epochs with two or three variables is enough.
+
+# %% nbgrader={"grade": false, "grade_id": "best_epoch", "locked": false, "schema_version": 3, "solution": true}
+def best_epoch(val_losses, patience):
+    """Early stopping: the epoch whose weights to keep.
+
+    val_losses: validation loss after each epoch (list or 1-D array), epoch 0 first.
+    patience: stop after this many epochs in a row without a strictly lower loss.
+    Returns the index of the lowest validation loss seen before stopping.
+    """
+    ### BEGIN SOLUTION
+    best = 0
+    for epoch in range(1, len(val_losses)):
+        if val_losses[epoch] < val_losses[best]:
+            best = epoch
+        elif epoch - best >= patience:
+            break
+    return best
+    ### END SOLUTION
+
+
+# %% nbgrader={"grade": true, "grade_id": "best_epoch_test", "locked": true, "points": 2, "schema_version": 3, "solution": false}
+from nnlearn.testing import CheckFailed, call, check_type
+
+
+def epoch_of_early_stop(losses, patience, wait=None, strict=True, against_previous=False):
+    """Early stopping, with one of the usual mistakes switched on; returns (kept epoch, last epoch seen)."""
+    wait = patience if wait is None else wait
+    best, without = 0, 0
+    for epoch in range(1, len(losses)):
+        better = losses[epoch] < losses[best] if strict else losses[epoch] <= losses[best]
+        if against_previous:
+            without = without + 1 if losses[epoch] > losses[epoch - 1] else 0
+        else:
+            without = 0 if better else without + 1
+        if better:
+            best = epoch
+        if without >= wait:
+            return best, epoch
+    return best, len(losses) - 1
+
+
+def check_best_epoch(losses, patience, story):
+    """Check best_epoch(losses, patience); name the likely mistake if the answer is wrong."""
+    shown = f"np.array({losses.tolist()})" if isinstance(losses, np.ndarray) else f"{losses}"
+    name = f"best_epoch({shown}, patience={patience})"
+    got = call(best_epoch, losses, patience)
+    if isinstance(got, (float, np.floating)) and any(got == loss for loss in losses):
+        raise CheckFailed(f"{name} returned {got}, which is a validation loss. Return its epoch: the index of "
+                          "that loss in val_losses, counted from 0.")
+    check_type(name, got, int)
+    expected, stop = epoch_of_early_stop(losses, patience)
+    if got == expected:
+        return
+    mistakes = [
+        (int(np.argmin(losses)), f"the epoch of the lowest loss of ALL epochs. But after epoch {expected} the "
+                                 f"loss did not improve for {patience} epochs in a row, so training stopped after "
+                                 f"epoch {stop}: the later epochs are never trained, and their losses never seen."),
+        (stop, f"the epoch after which training stopped. Return the epoch whose weights are kept: the one with "
+               f"the lowest validation loss seen ({expected})."),
+        (epoch_of_early_stop(losses, patience, wait=patience + 1)[0],
+         f"what you get when you wait {patience + 1} epochs without improvement instead of {patience}: stop as "
+         f"soon as {patience} epochs in a row have not improved."),
+        (epoch_of_early_stop(losses, patience, wait=patience - 1)[0] if patience > 1 else None,
+         f"what you get when you stop after {patience - 1} epoch{'s' if patience != 2 else ''} without "
+         f"improvement instead of {patience}."),
+        (epoch_of_early_stop(losses, patience, against_previous=True)[0],
+         "what you get when you count only the epochs whose loss rose compared with the epoch before. An epoch "
+         "fails to improve when its loss is not lower than the lowest loss so far, even if it is lower than "
+         "the previous epoch's."),
+        (epoch_of_early_stop(losses, patience, strict=False)[0],
+         "a later epoch with the same loss. An equal loss is no improvement: keep the first epoch with the "
+         "lowest loss (compare with <, not <=)."),
+        (expected + 1, "one more than the right epoch: epochs are counted from 0, so epoch e is val_losses[e]."),
+    ]
+    likely = [mistake for wrong, mistake in mistakes if wrong is not None and wrong != expected and got == wrong]
+    if likely:
+        raise CheckFailed(f"{name} = {got}, expected {expected} ({story}). {got} is " + " Or: ".join(likely))
+    raise CheckFailed(f"{name} = {got}, expected {expected} ({story}). Training should stop after epoch {stop}.")
+
+
+check_best_epoch([0.9, 0.7, 0.6, 0.65, 0.7, 0.8], 2, "the example of the text")
+check_best_epoch([1.0, 0.8, 0.9, 0.95, 1.0, 1.1, 0.5], 3,
+                 "3 epochs without improvement after epoch 1 stop the training before the dip at epoch 6")
+check_best_epoch([1.0, 0.8, 0.9, 0.95, 1.0, 0.5, 0.6, 0.7, 0.8, 0.9, 0.3], 3,
+                 "epochs 2, 3 and 4 do not improve on epoch 1, so epoch 5 is never trained")
+check_best_epoch([1.0, 0.8, 0.85, 0.7, 0.75, 0.6, 0.62, 0.64, 0.66, 0.4], 2,
+                 "single epochs without improvement do not stop the training; two in a row do")
+check_best_epoch([1.0, 0.5, 0.6, 0.55, 0.58, 0.57, 0.4, 0.45, 0.5, 0.55, 0.3], 3,
+                 "epochs 2, 3 and 4 do not get below 0.5, although epoch 3 is lower than epoch 2")
+check_best_epoch([1.0, 0.7, 0.8, 0.7, 0.9], 5, "epochs 1 and 3 tie; the training never stops")
+check_best_epoch(np.array([3.0, 2.0, 1.5, 1.0]), 2, "an array that keeps falling: the training never stops")
+check_best_epoch([0.5], 1, "a single epoch")
+
+### BEGIN HIDDEN TESTS
+def hidden_reference_best_epoch(losses, patience):
+    best = 0
+    for epoch in range(1, len(losses)):
+        if losses[epoch] < losses[best]:
+            best = epoch
+        elif epoch - best >= patience:
+            break
+    return best
+
+
+hidden_rng = np.random.default_rng(20260308)
+for hidden_case in range(40):
+    hidden_n = int(hidden_rng.integers(1, 60))
+    hidden_patience = int(hidden_rng.integers(1, 12))
+    # A noisy U-shaped validation curve, rounded so that ties occur.
+    hidden_t = np.arange(hidden_n)
+    hidden_curve = 1.0 / (1.0 + 0.2 * hidden_t) + 0.004 * hidden_t + hidden_rng.normal(0, 0.03, hidden_n)
+    hidden_losses = np.round(hidden_curve, 2)
+    hidden_as = [hidden_losses.tolist(), hidden_losses, hidden_losses.astype(np.float32)][hidden_case % 3]
+    hidden_expected = hidden_reference_best_epoch(hidden_losses.tolist(), hidden_patience)
+    hidden_got = call(best_epoch, hidden_as, hidden_patience)
+    hidden_name = (f"best_epoch(val_losses, patience={hidden_patience}) for {hidden_n} epochs given as "
+                   f"{['a list', 'a float64 array', 'a float32 array'][hidden_case % 3]}")
+    check_type(hidden_name, hidden_got, int)
+    if hidden_got != hidden_expected:
+        raise CheckFailed(f"{hidden_name} = {hidden_got}, expected {hidden_expected}, "
+                          f"for val_losses = {hidden_losses.tolist()}")
+for hidden_losses, hidden_patience, hidden_expected in [
+        ([2.0, 2.0, 2.0, 2.0], 2, 0), ([2.0, 2.0, 2.0, 1.0], 3, 3), ([2.0, 2.0, 2.0, 1.0], 2, 0),
+        ([5.0, 4.0, 3.0, 2.0, 1.0], 1, 4), ([1.0, 2.0, 0.5], 1, 0), ([1.0, 2.0, 0.5], 2, 2),
+        ([0.3, 0.2, 0.25, 0.2, 0.1], 2, 1), ([0.3, 0.2, 0.25, 0.2, 0.1], 3, 4), ([7.0], 4, 0)]:
+    hidden_got = call(best_epoch, hidden_losses, patience=hidden_patience)
+    hidden_name = f"best_epoch({hidden_losses}, patience={hidden_patience})"
+    check_type(hidden_name, hidden_got, int)
+    if hidden_got != hidden_expected:
+        raise CheckFailed(f"{hidden_name} = {hidden_got}, expected {hidden_expected}")
+### END HIDDEN TESTS
+print("best_epoch: all tests in this cell passed.")
+
+# %% [markdown]
+# ### Early stopping, seen
+#
+# A model with 16 parameters (a polynomial of degree 15) is trained on the 60
+# fitting samples in small steps, 6 mini-batches of 10 samples per epoch, the way
+# notebook 04 will train networks. We train for 200 epochs, longer than early
+# stopping would, so that you can see what the epochs after the stop would have
+# done; your `best_epoch`, with a patience of 10, decides which weights to keep.
+# The test set stays untouched.
+
+# %%
+n_params = 16
+features_fit = np.polynomial.legendre.legvander(x_fit / 3.0, n_params - 1)
+features_val = np.polynomial.legendre.legvander(x_val / 3.0, n_params - 1)
+step_rng = np.random.default_rng(0)
+weights = np.zeros(n_params)
+train_losses, val_losses, weights_per_epoch = [], [], []
+# np.einsum("ij,j->i", A, w) is A @ w computed without BLAS: the same numbers on every CPU.
+for epoch in range(200):
+    order = step_rng.permutation(len(x_fit))
+    for start in range(0, len(x_fit), 10):
+        batch = order[start:start + 10]
+        residual = np.einsum("ij,j->i", features_fit[batch], weights) - y_fit[batch]
+        weights -= 0.1 * 2 * np.einsum("ij,i->j", features_fit[batch], residual) / len(batch)
+    weights_per_epoch.append(weights.copy())
+    train_losses.append(np.mean((np.einsum("ij,j->i", features_fit, weights) - y_fit) ** 2))
+    val_losses.append(np.mean((np.einsum("ij,j->i", features_val, weights) - y_val) ** 2))
+
+patience = 10
+try:
+    kept_epoch = best_epoch(val_losses, patience)
+except NotImplementedError:
+    print("(Write best_epoch in Exercise 8 to see early stopping here; until then the plot marks the lowest "
+          "validation loss of all 200 epochs.)")
+    kept_epoch = int(np.argmin(val_losses))
+stop_epoch = min(kept_epoch + patience, len(val_losses) - 1)
+kept_weights = weights_per_epoch[kept_epoch]
+
+fig, ax = plt.subplots(figsize=(7, 3.8))
+ax.plot(train_losses, label="training MSE")
+ax.plot(val_losses, label="validation MSE")
+ax.axvline(kept_epoch, color="tab:green", ls=":", label=f"kept: epoch {kept_epoch}")
+ax.axvspan(stop_epoch, len(val_losses) - 1, color="gray", alpha=0.15, label="never trained with early stopping")
+ax.set_xlabel("epoch")
+ax.set_ylabel("MSE")
+ax.set_ylim(0, 0.5)
+ax.legend()
+plt.show()
+print(f"patience {patience}: training stops after epoch {stop_epoch} and keeps the weights of epoch {kept_epoch}")
+print(f"validation MSE at epoch {kept_epoch}: {val_losses[kept_epoch]:.3f};  "
+      f"after all 200 epochs it would be {val_losses[-1]:.3f}")
+print(f"training MSE at epoch {kept_epoch}: {train_losses[kept_epoch]:.3f};  "
+      f"after all 200 epochs it would be {train_losses[-1]:.3f}")
+
+# %% [markdown]
+# The training loss would have kept falling for all 200 epochs; the validation
+# loss says that after the kept epoch the extra training only fitted noise.
+# The patience costs a few epochs of training after the best one; in return, a
+# single unlucky epoch does not end the training. If this were the final model,
+# its test error would now be measured, once.
+
+# %% [markdown]
+# ## 9. Common misconceptions
 #
 # **"The cost function is the difference between the output and the expected
 # value."** A plain difference can be negative, so errors in opposite directions
@@ -1145,8 +1599,9 @@ print("after softmax:\n", np.round(softmax(scores), 3), "\nrow sums:", softmax(s
 
 # %% [markdown]
 # **"The smaller the cost, the better the network."** Only the cost on data the
-# network has not trained on says that. The memoriser from section 7 reaches a
-# training cost of exactly 0 and is still the worse model:
+# network has not trained on, and that played no part in choosing it, says that.
+# The memoriser from section 7 reaches a training cost of exactly 0 and is still
+# the worse model:
 
 # %%
 print(f"memoriser: training MSE {np.mean((memoriser(x_train) - y_train) ** 2):.3f}, "
@@ -1155,14 +1610,15 @@ print(f"cubic:     training MSE {np.mean((cubic(x_train) - y_train) ** 2):.3f}, 
       f"test MSE {np.mean((cubic(x_test) - y_test) ** 2):.3f}")
 
 # %% [markdown]
-# **"To avoid overfitting, create a deeper network."** The opposite is true. A
-# bigger model (more layers, more neurons, more parameters) can fit *more*
-# shapes, including the noise of each training point, so it overfits *more*
-# easily. Below, the models are polynomials with more and more parameters, fitted
-# to the same 24 training points: the training error keeps falling, but beyond a
-# few parameters the test error rises steeply (the plot's scale is logarithmic).
-# The test error here is measured on 2,000 fresh points from the same curve, so
-# that it is a precise estimate.
+# **"To avoid overfitting, create a deeper network."** Depth is no remedy for
+# overfitting. More layers, more neurons, more parameters: all of them add
+# *capacity*, the ability to fit more shapes, and a model with more capacity finds
+# it easier to memorise the training points, noise included. Below, polynomials
+# with more and more parameters stand in for bigger and bigger networks, fitted to
+# the same 24 training points: the training error keeps falling, but beyond a few
+# parameters the error on unseen points rises steeply (the plot's scale is
+# logarithmic). That error is measured on 2,000 fresh points from the same curve,
+# so that it is a precise estimate.
 
 # %%
 fresh_rng = np.random.default_rng(4)
@@ -1185,29 +1641,29 @@ ax.legend()
 plt.show()
 
 # %% [markdown]
-# What does help against overfitting: **more training data**, a **smaller model**,
-# **regularisation** (a penalty in the loss for large weights) and **early
-# stopping** (stop training when the test, or better a separate validation, loss
-# starts to rise). Here is the first of these: the same 12-parameter polynomial,
-# fitted to 24 and then to 400 training points.
+# What does help against overfitting: **more training data**, **regularisation**
+# (a penalty in the loss for large weights), **early stopping** on the validation
+# loss (section 8), and a **smaller model**, with its size chosen on the validation
+# set (section 8 chose a degree that way). Here is the first of these: the same
+# 12-parameter polynomial, fitted to 24 and then to 400 training points.
 
 # %%
 big_rng = np.random.default_rng(5)
 x_many = big_rng.uniform(-3, 3, 400)
 y_many = np.sin(x_many) + big_rng.normal(0, 0.35, 400)
-for x_fit, y_fit in [(x_train, y_train), (x_many, y_many)]:
-    model = fit_polynomial(x_fit, y_fit, 11)
-    print(f"12 parameters, {len(x_fit):3d} training points: test MSE "
+for x_sample, y_sample in [(x_train, y_train), (x_many, y_many)]:
+    model = fit_polynomial(x_sample, y_sample, 11)
+    print(f"12 parameters, {len(x_sample):3d} training points: test MSE "
           f"{np.mean((model(x_fresh) - y_fresh) ** 2):.3f}")
 
 # %% [markdown]
 # **"…or you could always add more test data."** Test data is never trained on,
 # so adding more of it cannot change the model; it only measures the model more
-# precisely. (Training on the test data would be worse still: then the test score
-# would no longer say anything about unseen data.) Below, the memoriser is
-# measured on five different test sets of each size. With 6 test points the
-# estimates scatter widely; with 600 they agree. The model, and its error of about
-# 0.34, stay exactly the same.
+# precisely. (Training on the test data, or choosing settings on it, would be
+# worse still: then the test score would no longer say anything about unseen
+# data.) Below, the memoriser is measured on five different test sets of each
+# size. With 6 test points the estimates scatter widely; with 600 they agree. The
+# model, and its error of about 0.34, stay exactly the same.
 
 # %%
 measure_rng = np.random.default_rng(6)
@@ -1220,22 +1676,6 @@ for n_test in [6, 60, 600]:
     print(f"{n_test:3d} test points, five test sets: test MSE", "  ".join(f"{e:.3f}" for e in estimates))
 
 # %% [markdown]
-# **"The gradients are the minimum value of the cost function."** The minimum
-# value is a single number: how low the loss can get. The gradient is something
-# else: the **slope** of the loss at the current parameters, which tells which way
-# is downhill (notebook 04). At the minimum the slope is 0, elsewhere it is not.
-# On the one-parameter landscape of section 6:
-
-# %%
-def loss_of_w(w):
-    return np.mean((w * x_line - y_line) ** 2)
-
-
-def slope_of_loss(w, h=1e-6):
-    return (loss_of_w(w + h) - loss_of_w(w - h)) / (2 * h)
-
-
-w_best = np.sum(x_line * y_line) / np.sum(x_line ** 2)    # where the parabola is lowest
-print(f"minimum value of the loss: {loss_of_w(w_best):.3f} (at w = {w_best:.3f})")
-for w in [0.0, 1.0, w_best, 2.5]:
-    print(f"w = {w:.3f}: loss {loss_of_w(w):6.3f}, slope (gradient) {slope_of_loss(w):+7.3f}")
+# One more claim from the articles, "the gradients are the minimum value of the
+# cost function", needs the gradient first: notebook 04 introduces it and shows,
+# with a runnable cell, why the claim is wrong.
