@@ -95,8 +95,8 @@ def cut(text, limit):
     return text[:limit] + f" [... {len(text) - limit} more characters cut by the grader]"
 
 
-def describe_exception(error):
-    """The fields of a ``raise`` message for an exception."""
+def describe_exception(error, trace=True):
+    """The fields of a ``raise`` message for an exception (``trace=False``: without its traceback)."""
     if type(error).__name__ == "TimeLimit":  # the worker's alarm (see worker.time_limit)
         return {"op": "raise", "name": "TimeoutError", "types": ["TimeoutError"], "trace": "",
                 "message": "did not return within the grader's time limit (an endless loop?) "
@@ -104,7 +104,7 @@ def describe_exception(error):
     types = [cls.__name__ for cls in type(error).__mro__ if cls.__module__ == "builtins"]
     # The student's frames only: not the grader's own (coursegrade) ones.
     frames = [f for f in traceback.extract_tb(error.__traceback__) if "/coursegrade/" not in f.filename]
-    trace = "".join(traceback.format_list(frames[-4:]))
+    trace = "".join(traceback.format_list(frames[-4:])) if trace else ""
     message = str(error)
     return {"op": "raise", "name": type(error).__name__, "types": types,
             "message": message[:MESSAGE_LIMIT], "trace": trace[-MESSAGE_LIMIT:]}
@@ -149,7 +149,7 @@ class Channel:
     ``file_dir`` is where files that travel with Path arguments are written.
     """
 
-    def __init__(self, rfd, wfd, functions=None, file_dir=None, timeout=None, where="raised"):
+    def __init__(self, rfd, wfd, functions=None, file_dir=None, timeout=None, where="raised", send_trace=True):
         self.reader = TimedReader(rfd, timeout)
         self.writer = os.fdopen(wfd, "wb", buffering=1 << 16, closefd=False)
         self._wfd = wfd
@@ -157,6 +157,10 @@ class Channel:
         self.functions = functions
         self.file_dir = file_dir
         self.where = where
+        # The grader's end sends no traceback with a callback's error: its frames are
+        # the test cells' code (hidden tests included), which the submission must not
+        # read, and which the student never wrote.
+        self.send_trace = send_trace
         self._callables = {}     # handle -> callable we sent (valid while its call runs)
         self._next_handle = 0
         self.warnings = []       # warnings raised by served calls (sandbox end)
@@ -266,7 +270,7 @@ class Channel:
             else:
                 fn = self.functions(header["name"])
         except BaseException as error:  # noqa: BLE001 -- reported to the caller, not swallowed
-            self._send(describe_exception(error), {})
+            self._send(describe_exception(error, self.send_trace), {})
             return
         pristine = {ref: obj.copy() for ref, obj in decoder.objects.items()
                     if isinstance(obj, np.ndarray)}
@@ -277,7 +281,7 @@ class Channel:
                 namespace.update(bind)
             result, caught = self._run(fn, args, kwargs, header.get("errstate"))
         except BaseException as error:  # noqa: BLE001 -- the caller gets it as a 'raise'
-            self._send(describe_exception(error), {})
+            self._send(describe_exception(error, self.send_trace), {})
             return
         finally:
             if bind:

@@ -201,7 +201,7 @@ class Student:
             self.plan["workdir"], self.plan["student_lib"], self.plan["memory_mb"],
             disk_mb=self.plan.get("disk_mb", 256), cpu_seconds=self.budget + self.grace,
             uid=self.plan.get("uid", sandbox.DEFAULT_UID))
-        self.channel = Channel(rfd, wfd, where="in the submission's code")
+        self.channel = Channel(rfd, wfd, where="in the submission's code", send_trace=False)
         self.ready = False
         self._set_deadline(self.plan["cell_timeout"] + self.grace)   # imports, before the first cell
 

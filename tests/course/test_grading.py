@@ -9,9 +9,12 @@ call grades them all, and the scores are read back from the gradebook:
 * a solution notebook whose student deleted a test cell still earns full marks
   (``OverwriteCells.add_missing_cells`` puts the test back and runs it);
 * each wrong-but-plausible answer of the catalogue (``wrong_answers/``) loses exactly
-  its exercise's points.
+  its exercise's points;
+* no message a test cell shows names code the student did not write (the hidden
+  tests' ``hidden_*`` helpers and variables).
 """
 
+import re
 import shutil
 import subprocess
 import sys
@@ -98,7 +101,14 @@ def gradebook(generated_course):
                           cwd=course, env=nbgrader_env(), capture_output=True, text=True)
     assert proc.returncode == 0, f"nbgrader autograde failed:\n{proc.stdout}{proc.stderr}"
 
-    scores = {}
+    messages = {}   # (student, assignment, test grade_id) -> "Ename: message" shown by the cell
+    for path in sorted((course / "autograded").glob("*/*/*.ipynb")):
+        for cell in read_notebook(path).cells:
+            grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+            for output in cell.get("outputs", []):
+                if grade_id and output.output_type == "error":
+                    messages[path.parts[-3], path.parts[-2], grade_id] = f"{output.ename}: {output.evalue}"
+    scores = {"messages": messages}
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
         for assignment in ASSIGNMENTS:
             for submission in gb.assignment_submissions(assignment):
@@ -147,6 +157,14 @@ def test_wrong_answer_loses_exactly_its_exercise(gradebook, student):
         want = 0 if name in wrong.fails else max_score
         assert score == want and not manual, (f"{student} (submission {sid}): {name} scored {score}, "
                                               f"expected {want}: {_summary(grades)}")
+
+
+def test_messages_name_only_the_students_code(gradebook):
+    """A test cell's message never names the hidden tests' own helpers or variables."""
+    messages = gradebook["messages"]
+    assert any(student.startswith("wrong_") for student, _, _ in messages), "no failing test cell to read"
+    leaks = {key: text[:300] for key, text in messages.items() if re.search(r"\bhidden_\w+", text)}
+    assert not leaks, f"messages that name code the student never wrote: {leaks}"
 
 
 def test_packing_keeps_verdicts_apart():
