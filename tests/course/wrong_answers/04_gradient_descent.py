@@ -22,6 +22,21 @@ def numerical_gradient(f, w, h=1e-5):
     return grad
 '''
 
+# Restores each entry by arithmetic (+h, -2h, +h): off in the last digit for some
+# entries, so w is not exactly what it was (the text and the grader ask for exactly).
+GRADIENT_RESTORED_BY_ARITHMETIC = '''\
+def numerical_gradient(f, w, h=1e-5):
+    grad = np.zeros_like(w, dtype=float)
+    for i in np.ndindex(w.shape):
+        w[i] += h
+        f_plus = f(w)
+        w[i] -= 2 * h
+        f_minus = f(w)
+        w[i] += h
+        grad[i] = (f_plus - f_minus) / (2 * h)
+    return grad
+'''
+
 # -- gradient_descent --------------------------------------------------------------------
 
 GD_PLUS = '''\
@@ -108,6 +123,9 @@ WRONG = [
          fails={"numerical_derivative_test"}, visible=r"one-sided"),
     dict(student="gd04_gradient_not_restored", replace={"numerical_gradient": GRADIENT_NOT_RESTORED},
          fails={"numerical_gradient_test"}, visible=r"changed w.*Put every nudged entry back"),
+    dict(student="gd04_gradient_restored_by_arithmetic",
+         replace={"numerical_gradient": GRADIENT_RESTORED_BY_ARITHMETIC},
+         fails={"numerical_gradient_test"}, visible=r"changed w.*exactly its old value.*last digit"),
     dict(student="gd04_plus_instead_of_minus", replace={"gradient_descent": GD_PLUS},
          fails={"gradient_descent_test"}, visible=r"sign is flipped.*\+ instead of -"),
     dict(student="gd04_off_by_one_steps", replace={"gradient_descent": GD_OFF_BY_ONE},
