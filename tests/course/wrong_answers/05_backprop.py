@@ -3,7 +3,9 @@
 Later exercises use earlier ones: two_layer_loss calls the student's dense_backward,
 tanh_backward and softmax_cross_entropy, so a mistake there also costs the
 two_layer_loss test (and its visible message names the same mistake). train_step is
-tested with a stand-in loss function, so it never depends on the other exercises.
+tested with a stand-in loss function, so it never depends on the other exercises;
+overfit_tiny_batch runs the student's train_step (with stand-in loss functions), so a
+wrong train_step also costs the overfit_tiny_batch test.
 """
 
 NEURON_NO_SIGMOID_SLOPE = '''\
@@ -66,6 +68,54 @@ def train_step(loss_fn, params, X, y, lr):
     return loss
 '''
 
+OVERFIT_ALL_SAMPLES = '''\
+def overfit_tiny_batch(loss_fn, params, X, y, lr, n_steps, n_samples=20):
+    tiny_params = {key: value.copy() for key, value in params.items()}
+    return [train_step(loss_fn, tiny_params, X, y, lr) for _ in range(n_steps)]   # forgot to cut
+'''
+
+OVERFIT_LAST_SAMPLES = '''\
+def overfit_tiny_batch(loss_fn, params, X, y, lr, n_steps, n_samples=20):
+    tiny_params = {key: value.copy() for key, value in params.items()}
+    return [train_step(loss_fn, tiny_params, X[-n_samples:], y[-n_samples:], lr) for _ in range(n_steps)]
+'''
+
+# The shallow copy: dict(params) is a new dict holding the same arrays, which train_step's -= changes.
+OVERFIT_SHALLOW_COPY = '''\
+def overfit_tiny_batch(loss_fn, params, X, y, lr, n_steps, n_samples=20):
+    tiny_params = dict(params)
+    return [train_step(loss_fn, tiny_params, X[:n_samples], y[:n_samples], lr) for _ in range(n_steps)]
+'''
+
+OVERFIT_NO_COPY = '''\
+def overfit_tiny_batch(loss_fn, params, X, y, lr, n_steps, n_samples=20):
+    return [train_step(loss_fn, params, X[:n_samples], y[:n_samples], lr) for _ in range(n_steps)]
+'''
+
+OVERFIT_LAST_LOSS_ONLY = '''\
+def overfit_tiny_batch(loss_fn, params, X, y, lr, n_steps, n_samples=20):
+    tiny_params = {key: value.copy() for key, value in params.items()}
+    for _ in range(n_steps):
+        loss = train_step(loss_fn, tiny_params, X[:n_samples], y[:n_samples], lr)
+    return loss
+'''
+
+OVERFIT_LOSSES_AFTER_THE_STEP = '''\
+def overfit_tiny_batch(loss_fn, params, X, y, lr, n_steps, n_samples=20):
+    tiny_params = {key: value.copy() for key, value in params.items()}
+    losses = []
+    for _ in range(n_steps):
+        train_step(loss_fn, tiny_params, X[:n_samples], y[:n_samples], lr)
+        losses.append(loss_fn(tiny_params, X[:n_samples], y[:n_samples])[0])
+    return losses
+'''
+
+OVERFIT_ONE_STEP_SHORT = '''\
+def overfit_tiny_batch(loss_fn, params, X, y, lr, n_steps, n_samples=20):
+    tiny_params = {key: value.copy() for key, value in params.items()}
+    return [train_step(loss_fn, tiny_params, X[:n_samples], y[:n_samples], lr) for _ in range(1, n_steps)]
+'''
+
 WRONG = [
     dict(student="bp_neuron_no_sigmoid_slope", replace={"neuron_backward": NEURON_NO_SIGMOID_SLOPE},
          fails={"neuron_backward_test"}, visible=r"sigmoid's slope"),
@@ -79,8 +129,23 @@ WRONG = [
          fails={"softmax_cross_entropy_test"}, visible=r"overflow"),
     dict(student="bp_softmax_summed", replace={"softmax_cross_entropy": SOFTMAX_SUMMED_GRADIENT},
          fails={"softmax_cross_entropy_test", "two_layer_loss_test"}, visible=r"summed instead of averaged"),
+    # overfit_tiny_batch runs the student's own train_step: a wrong train_step costs its test too
     dict(student="bp_train_step_uphill", replace={"train_step": TRAIN_STEP_UPHILL},
-         fails={"train_step_test"}, visible=r"sign is flipped"),
+         fails={"train_step_test", "overfit_tiny_batch_test"}, visible=r"sign is flipped"),
     dict(student="bp_train_step_fixed_keys", replace={"train_step": TRAIN_STEP_FIXED_KEYS},
-         fails={"train_step_test"}, visible=None),
+         fails={"train_step_test", "overfit_tiny_batch_test"}, visible=None),
+    dict(student="bp_overfit_all_samples", replace={"overfit_tiny_batch": OVERFIT_ALL_SAMPLES},
+         fails={"overfit_tiny_batch_test"}, visible=r"was given all 50 samples.*first n_samples = 20"),
+    dict(student="bp_overfit_last_samples", replace={"overfit_tiny_batch": OVERFIT_LAST_SAMPLES},
+         fails={"overfit_tiny_batch_test"}, visible=r"not the first 20"),
+    dict(student="bp_overfit_shallow_copy", replace={"overfit_tiny_batch": OVERFIT_SHALLOW_COPY},
+         fails={"overfit_tiny_batch_test"}, visible=r"(?s)changed params\['W1'\].*copies the dict but not the arrays"),
+    dict(student="bp_overfit_no_copy", replace={"overfit_tiny_batch": OVERFIT_NO_COPY},
+         fails={"overfit_tiny_batch_test"}, visible=r"should train a copy"),
+    dict(student="bp_overfit_last_loss_only", replace={"overfit_tiny_batch": OVERFIT_LAST_LOSS_ONLY},
+         fails={"overfit_tiny_batch_test"}, visible=r"list of all n_steps = 30 losses"),
+    dict(student="bp_overfit_losses_after", replace={"overfit_tiny_batch": OVERFIT_LOSSES_AFTER_THE_STEP},
+         fails={"overfit_tiny_batch_test"}, visible=r"losses \*after\* each step"),
+    dict(student="bp_overfit_one_step_short", replace={"overfit_tiny_batch": OVERFIT_ONE_STEP_SHORT},
+         fails={"overfit_tiny_batch_test"}, visible=r"shape"),
 ]
