@@ -215,7 +215,6 @@ check_array("sigmoid(np.array([0.5, 1.0, -3.0, 10.0]))", sigmoid(np.array([0.5, 
             [0.6224593312018546, 0.7310585786300049, 0.04742587317756678, 0.9999546021312976])
 
 
-
 def fails_at(z):
     """The floating-point error sigmoid(np.array([z])) raises, or None."""
     try:
