@@ -1045,7 +1045,9 @@ interactive_plot(draw_line_fit, w=(-1.5, 4.5, 0.05, 0.0), b=(-2.0, 4.0, 0.05, 0.
 # So before training we put part of the data aside, the **test set**, and never
 # train on it. A common choice is **80/20**: 80 % of the samples for training,
 # 20 % for testing. The loss (or accuracy) on the test set estimates how the
-# model will do on new data.
+# model will do on new data, as long as the test set plays no part in building
+# the model: nothing is trained on it, and nothing is chosen with it (section 8
+# shows where the choices are made instead).
 #
 # The samples must be **shuffled** before splitting. Data sets are often stored
 # in order (all cats first, then all dogs, or sorted by date), and the last 20 %
