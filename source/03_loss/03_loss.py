@@ -1398,25 +1398,9 @@ def best_epoch(val_losses, patience):
 from nnlearn.testing import CheckFailed, call, check_type
 
 
-def epoch_of_early_stop(losses, patience, wait=None, strict=True, against_previous=False):
-    """Early stopping, with one of the usual mistakes switched on; returns (kept epoch, last epoch seen)."""
-    wait = patience if wait is None else wait
-    best, without = 0, 0
-    for epoch in range(1, len(losses)):
-        better = losses[epoch] < losses[best] if strict else losses[epoch] <= losses[best]
-        if against_previous:
-            without = without + 1 if losses[epoch] > losses[epoch - 1] else 0
-        else:
-            without = 0 if better else without + 1
-        if better:
-            best = epoch
-        if without >= wait:
-            return best, epoch
-    return best, len(losses) - 1
-
-
-def check_best_epoch(losses, patience, story):
-    """Check best_epoch(losses, patience); name the likely mistake if the answer is wrong."""
+def check_best_epoch(losses, patience, expected, story, mistakes):
+    """Check best_epoch(losses, patience) against the expected epoch; `mistakes` maps the answers
+    that the usual mistakes give on these losses to an explanation."""
     shown = f"np.array({losses.tolist()})" if isinstance(losses, np.ndarray) else f"{losses}"
     name = f"best_epoch({shown}, patience={patience})"
     got = call(best_epoch, losses, patience)
@@ -1424,48 +1408,51 @@ def check_best_epoch(losses, patience, story):
         raise CheckFailed(f"{name} returned {got}, which is a validation loss. Return its epoch: the index of "
                           "that loss in val_losses, counted from 0.")
     check_type(name, got, int)
-    expected, stop = epoch_of_early_stop(losses, patience)
-    if got == expected:
-        return
-    mistakes = [
-        (int(np.argmin(losses)), f"the epoch of the lowest loss of ALL epochs. But after epoch {expected} the "
-                                 f"loss did not improve for {patience} epochs in a row, so training stopped after "
-                                 f"epoch {stop}: the later epochs are never trained, and their losses never seen."),
-        (stop, f"the epoch after which training stopped. Return the epoch whose weights are kept: the one with "
-               f"the lowest validation loss seen ({expected})."),
-        (epoch_of_early_stop(losses, patience, wait=patience + 1)[0],
-         f"what you get when you wait {patience + 1} epochs without improvement instead of {patience}: stop as "
-         f"soon as {patience} epochs in a row have not improved."),
-        (epoch_of_early_stop(losses, patience, wait=patience - 1)[0] if patience > 1 else None,
-         f"what you get when you stop after {patience - 1} epoch{'s' if patience != 2 else ''} without "
-         f"improvement instead of {patience}."),
-        (epoch_of_early_stop(losses, patience, against_previous=True)[0],
-         "what you get when you count only the epochs whose loss rose compared with the epoch before. An epoch "
-         "fails to improve when its loss is not lower than the lowest loss so far, even if it is lower than "
-         "the previous epoch's."),
-        (epoch_of_early_stop(losses, patience, strict=False)[0],
-         "a later epoch with the same loss. An equal loss is no improvement: keep the first epoch with the "
-         "lowest loss (compare with <, not <=)."),
-        (expected + 1, "one more than the right epoch: epochs are counted from 0, so epoch e is val_losses[e]."),
-    ]
-    likely = [mistake for wrong, mistake in mistakes if wrong is not None and wrong != expected and got == wrong]
-    if likely:
-        raise CheckFailed(f"{name} = {got}, expected {expected} ({story}). {got} is " + " Or: ".join(likely))
-    raise CheckFailed(f"{name} = {got}, expected {expected} ({story}). Training should stop after epoch {stop}.")
+    if got != expected:
+        raise CheckFailed(f"{name} = {got}, expected {expected} ({story}). "
+                          + mistakes.get(got, "Go through the epochs in order and stop as the text says."))
 
 
-check_best_epoch([0.9, 0.7, 0.6, 0.65, 0.7, 0.8], 2, "the example of the text")
-check_best_epoch([1.0, 0.8, 0.9, 0.95, 1.0, 1.1, 0.5], 3,
-                 "3 epochs without improvement after epoch 1 stop the training before the dip at epoch 6")
-check_best_epoch([1.0, 0.8, 0.9, 0.95, 1.0, 0.5, 0.6, 0.7, 0.8, 0.9, 0.3], 3,
-                 "epochs 2, 3 and 4 do not improve on epoch 1, so epoch 5 is never trained")
-check_best_epoch([1.0, 0.8, 0.85, 0.7, 0.75, 0.6, 0.62, 0.64, 0.66, 0.4], 2,
-                 "single epochs without improvement do not stop the training; two in a row do")
-check_best_epoch([1.0, 0.5, 0.6, 0.55, 0.58, 0.57, 0.4, 0.45, 0.5, 0.55, 0.3], 3,
-                 "epochs 2, 3 and 4 do not get below 0.5, although epoch 3 is lower than epoch 2")
-check_best_epoch([1.0, 0.7, 0.8, 0.7, 0.9], 5, "epochs 1 and 3 tie; the training never stops")
-check_best_epoch(np.array([3.0, 2.0, 1.5, 1.0]), 2, "an array that keeps falling: the training never stops")
-check_best_epoch([0.5], 1, "a single epoch")
+def lowest_of_all(stop):
+    return (f"That is the epoch of the lowest loss of ALL epochs. But training stopped after epoch {stop}, "
+            "when the patience ran out: the later epochs are never trained, and their losses never seen.")
+
+
+def stopping_epoch(stop):
+    return (f"That is the epoch after which training stopped ({stop}). Return the epoch whose weights are "
+            "kept: the one with the lowest validation loss seen.")
+
+
+ONE_MORE = "That is one too many: epochs are counted from 0, so epoch e is val_losses[e]."
+
+check_best_epoch([0.9, 0.7, 0.6, 0.65, 0.7, 0.8], 2, 2, "the example of the text",
+                 {4: stopping_epoch(4), 3: ONE_MORE})
+check_best_epoch([1.0, 0.8, 0.9, 0.95, 1.0, 1.1, 0.5], 3, 1,
+                 "3 epochs without improvement after epoch 1 stop the training before the dip at epoch 6",
+                 {6: lowest_of_all(4), 4: stopping_epoch(4), 2: ONE_MORE})
+check_best_epoch([1.0, 0.8, 0.9, 0.95, 1.0, 0.5, 0.6, 0.7, 0.8, 0.9, 0.3], 3, 1,
+                 "epochs 2, 3 and 4 do not improve on epoch 1, so epoch 5 is never trained",
+                 {5: "That is what you get when you wait 4 epochs without improvement instead of 3: stop as soon "
+                     "as 3 epochs in a row have not improved.",
+                  10: lowest_of_all(4), 4: stopping_epoch(4), 2: ONE_MORE})
+check_best_epoch([1.0, 0.8, 0.85, 0.7, 0.75, 0.6, 0.62, 0.64, 0.66, 0.4], 2, 5,
+                 "single epochs without improvement do not stop the training; two in a row do",
+                 {1: "That is what you get when you stop after 1 epoch without improvement instead of 2: "
+                     "wait for `patience` epochs in a row.",
+                  9: lowest_of_all(7), 7: stopping_epoch(7), 6: ONE_MORE})
+check_best_epoch([1.0, 0.5, 0.6, 0.55, 0.58, 0.57, 0.4, 0.45, 0.5, 0.55, 0.3], 3, 1,
+                 "epochs 2, 3 and 4 do not get below 0.5, although epoch 3 is lower than epoch 2",
+                 {6: "That is what you get when you count only the epochs whose loss rose compared with the epoch "
+                     "before. An epoch fails to improve when its loss is not lower than the lowest loss so far, "
+                     "even if it is lower than the previous epoch's.",
+                  10: lowest_of_all(4), 4: stopping_epoch(4), 2: ONE_MORE})
+check_best_epoch([1.0, 0.7, 0.8, 0.7, 0.9], 5, 1, "epochs 1 and 3 tie; the training never stops",
+                 {3: "That is a later epoch with the same loss. An equal loss is no improvement: keep the first "
+                     "epoch with the lowest loss (compare with <, not <=).",
+                  4: "That is the last epoch. Keep the weights of the epoch with the lowest loss.", 2: ONE_MORE})
+check_best_epoch(np.array([3.0, 2.0, 1.5, 1.0]), 2, 3, "an array that keeps falling: the training never stops",
+                 {4: ONE_MORE})
+check_best_epoch([0.5], 1, 0, "a single epoch", {1: ONE_MORE})
 
 ### BEGIN HIDDEN TESTS
 def hidden_reference_best_epoch(losses, patience):
