@@ -147,6 +147,21 @@ def train_epoch(params, X, y, lr, batch_size, rng, loss_fn=loss_and_gradients):
     return total / X.shape[0]
 '''
 
+# Averages the mini-batch losses without weighting them by their sizes: the last, short
+# batch counts as much as a full one. The visible test's seed makes that batch's mean differ.
+TRAIN_UNWEIGHTED_MEAN = '''\
+def train_epoch(params, X, y, lr, batch_size, rng, loss_fn=loss_and_gradients):
+    order = rng.permutation(X.shape[0])
+    losses = []
+    for start in range(0, X.shape[0], batch_size):
+        idx = order[start:start + batch_size]
+        loss, grads = loss_fn(params, X[idx], y[idx])
+        for key in params:
+            params[key] -= lr * grads[key]
+        losses.append(loss)
+    return float(np.mean(losses))
+'''
+
 # --- Exercise 4: confusion_matrix ------------------------------------------------------
 
 CONFUSION_TRANSPOSED = '''\
@@ -204,10 +219,10 @@ WRONG = [
                   "predict_file": PREDICT_FILE_OWN_STATS},
          fails={"train_epoch_test", "misclassified_test", "predict_file_test"},
          visible=r"shuffle them first|True/False mask|own mean and std"),
-    dict(student="nb06_preprocess_not_flattened",
-         replace={"preprocess": PREPROCESS_NOT_FLATTENED},
-         fails={"preprocess_test"},
-         visible=r"flatten each image into one row"),
+    dict(student="nb06_preprocess_not_flattened_unweighted_mean",
+         replace={"preprocess": PREPROCESS_NOT_FLATTENED, "train_epoch": TRAIN_UNWEIGHTED_MEAN},
+         fails={"preprocess_test", "train_epoch_test"},
+         visible=r"flatten each image into one row|averaged the mini-batch losses without weighting"),
     dict(student="nb06_hard_coded_for_the_visible_tests",
          replace={"preprocess": PREPROCESS_EXACT_ZERO, "predict_proba": PREDICT_PROBA_TWO_LAYERS,
                   "train_epoch": TRAIN_FIXED_KEYS, "confusion_matrix": CONFUSION_TWO_CLASSES},
