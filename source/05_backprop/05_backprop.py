@@ -1136,8 +1136,9 @@ from nnlearn.testing import CheckFailed, call, check_array
 
 
 def check_overfit_tiny_batch(params_, X_, y_, lr_, n_steps_, n_samples_=None, keywords=False):
-    """A stand-in model with loss sum(p[key]**2) / 2 over the keys: its gradient is p itself, so each
-    gradient-descent step multiplies the loss by (1 - lr)**2. It notes which samples it is given."""
+    """A stand-in model with loss sum(params[key]**2) / 2 over the keys: its gradient is params
+    itself, so each gradient-descent step multiplies the loss by (1 - lr)**2. It notes which
+    samples it is given."""
     n_used = 20 if n_samples_ is None else n_samples_
     seen = []
 
@@ -1299,7 +1300,7 @@ if curves_done:
         ax.plot(range(1, curve_steps + 1), curves[lr_curve])
         ax.axhline(curves[lr_curve][0], color="0.6", ls=":", label="the loss before training")
         ax.set_title(f"lr = {lr_curve}: {verdict}", fontsize=10)
-        ax.set_ylim(0, 0.6 if lr_curve < 10 else None)
+        ax.set_ylim(0, 0.6 if lr_curve < 10 else 8)   # (the first jumps of lr = 30 go higher still)
         ax.set_xlabel("step")
     axes[0].legend(fontsize="small")
     axes[0].set_ylabel("training loss")
@@ -1324,9 +1325,9 @@ plt.show()
 #   flattens. (Mini-batches, notebook 04, add some noise to it; the trend is what
 #   counts.)
 # * **Learning rate too high**: the loss jumps up and down, often above where it
-#   started. Each step overshoots the valley (notebook 04). With tanh units the loss
-#   stays finite, because the units saturate; with other networks it can grow to
-#   `inf` or `nan`. Lower the learning rate.
+#   started. Each step overshoots the valley (notebook 04). Here the loss stays
+#   finite; with other networks it can grow to `inf` or `nan`. Lower the learning
+#   rate.
 # * **Overfitting**: the *training* loss keeps falling towards 0 while the
 #   *validation* loss reaches its lowest point early and then rises: the network has
 #   stopped learning the moons and started learning the noise of its 30 points. The
@@ -1416,7 +1417,9 @@ plt.show()
 # both moons however long it trains. The hidden layer gives the network new
 # features — 16 tanh units, each a soft step along its own direction — and the
 # output layer draws its line in *their* space, which bends the boundary in the
-# original plane. Both loss curves have the healthy shape of habit 3.
+# original plane. Both loss curves have the healthy shape of habit 3. (The network's
+# numbers come from one run, from the initialisation with seed 0; logistic regression
+# starts from zeros and has no randomness at all.)
 #
 # Move the slider to watch your network learn, step by step:
 
@@ -1526,14 +1529,15 @@ plt.show()
 # * **One hidden unit underfits**: its boundary is exactly a straight line. The
 #   network's scores depend on the input only through one number, the unit's
 #   $\mathbf{w} \cdot \mathbf{x} + b$, so the points where the two classes tie form a
-#   line (the boundary of logistic regression, section 9). Two units bend it a little.
+#   line, as for logistic regression in section 9. Two units can bend it a little.
 #   With 300 points, both the training and the validation accuracy of 1 and 2 units
 #   are below those of 4 units.
 # * **With 40 points, the larger networks overfit.** From 4 units on the network gets
 #   every training point right (training accuracy 1.00), more than it gets right of
 #   the validation points: the gap between the solid and the dashed red line is the
-#   overfitting. 16 and 64 units twist the boundary around single noisy points without
-#   doing better on the validation set than 4 units, so the rule picks 4.
+#   overfitting. 4, 16 and 64 units draw three different boundaries, each fitting the
+#   40 points perfectly, and none does better on the validation set than the others:
+#   the data are too few to tell them apart, so the rule picks the smallest, 4.
 # * **With 300 points the same large networks behave**: the data pin the boundary
 #   down and the train–validation gap closes (here the 100 validation points even
 #   happen to be a little easier than the training points). More training data is the
