@@ -1215,6 +1215,21 @@ except NotImplementedError:
     not_yet("bumps_approximation", "forward")
 
 # %% [markdown]
+# The built network falls back to its output bias, 0. The trained network of the
+# previous claim does something else out there, and is no better for it:
+
+# %% tags=["grading-skip"]
+for x_far in (2.0, 3.0, 4.0, 5.0, 6.0):
+    print(f"x = {x_far}: trained network {trained.predict(np.array([[x_far]]))[0, 0]:5.2f}, "
+          f"true value {f_wiggle(x_far):5.2f}")
+
+# %% [markdown]
+# Beyond the last example its output drifts slowly towards a constant, as one
+# hidden sigmoid after another settles fully on or off, while the true curve
+# keeps rising and falling. Neither network has any information about that
+# region; what each says there comes from how it was made.
+
+# %% [markdown]
 # **"The output neuron holds a number between 0 and 1, how confident the network
 # is."** That is true of an output neuron with a sigmoid (or softmax) in a
 # classifier. A network that approximates a function has a plain weighted sum as
