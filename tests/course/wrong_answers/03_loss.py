@@ -24,6 +24,12 @@ def categorical_cross_entropy(P, Y):
     return float(-np.mean(np.log(np.sum(P * Y, axis=1))))
 '''
 
+# Clipped, but with an eps so large that a sure mistake costs only -log(1e-3) = 6.9.
+CCE_EPS_TOO_LARGE = '''\
+def categorical_cross_entropy(P, Y):
+    return float(-np.sum(Y * np.log(np.clip(P, 1e-3, 1.0))) / len(P))
+'''
+
 BCE_UNCLIPPED = '''\
 def binary_cross_entropy(p, y):
     return -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))
@@ -158,6 +164,8 @@ WRONG = [
          fails={"categorical_cross_entropy_test"}, visible=r"log\(0\)"),
     dict(student="l03_cce_right_class_unclipped", replace={"categorical_cross_entropy": CCE_RIGHT_CLASS_UNCLIPPED},
          fails={"categorical_cross_entropy_test"}, visible=r"log\(0\)\. Clip"),
+    dict(student="l03_cce_eps_too_large", replace={"categorical_cross_entropy": CCE_EPS_TOO_LARGE},
+         fails={"categorical_cross_entropy_test"}, visible=r"eps of at most 1e-7"),
     dict(student="l03_bce_unclipped", replace={"binary_cross_entropy": BCE_UNCLIPPED},
          fails={"binary_cross_entropy_test"}, visible=r"log\(0\).*[Cc]lip"),
     dict(student="l03_logits_naive_softmax", replace={"cross_entropy_from_logits": LOGITS_NAIVE_SOFTMAX},
