@@ -150,6 +150,12 @@ check_array("numerical_derivative(lambda x: x**2, np.array([-1.0, 0.0, 0.5, 3.0]
             call(numerical_derivative, lambda x: x**2, x_points), 2 * x_points, rtol=1e-8,
             hint=centred_hint)
 
+# Another h: with h = 0.1 the centred difference of x**3 at 2 is 3 * 2**2 + h**2 = 12.01, not 12.
+check_scalar("numerical_derivative(lambda x: x**3, 2.0, h=0.1)",
+             call(numerical_derivative, lambda x: x**3, 2.0, h=0.1), 12.01, rtol=1e-9,
+             hint="Hint: use the h that is passed in, not a fixed number. With h = 0.1 the centred "
+                  "difference of x**3 at 2 is exactly 3 * 2**2 + h**2 = 12.01.")
+
 ### BEGIN HIDDEN TESTS
 # Other functions and points, arrays of several shapes, and another h. With h = 1e-2
 # the centred difference of x**3 is 3 x**2 + h**2 exactly: an answer that ignores h is off.
@@ -289,6 +295,13 @@ W_test = np.array([[0.5, -1.0, 2.0],
                    [1.5, 0.0, -0.25]])
 check_gradient("numerical_gradient(lambda W: np.sum(C * W**2), W_test)",
                lambda W: np.sum(C * W**2), W_test, 2 * C * W_test)
+
+# Another h: for f(w) = sum(w**3) the centred difference is 3 w**2 + h**2 exactly.
+check_array("numerical_gradient(lambda w: np.sum(w**3), np.array([1.0, -2.0]), h=0.1)",
+            call(numerical_gradient, lambda w: np.sum(w**3), np.array([1.0, -2.0]), h=0.1),
+            [3.01, 12.01], rtol=1e-9, atol=1e-9,
+            hint="Hint: use the h that is passed in, not a fixed number. With h = 0.1 the centred "
+                 "difference of sum(w**3) is exactly 3 * w**2 + h**2.")
 
 ### BEGIN HIDDEN TESTS
 # Several shapes and functions, so that code written for vectors or for two entries fails.

@@ -7,6 +7,12 @@ def numerical_derivative(f, x, h=1e-5):
     return (f(x + h) - f(x)) / h
 '''
 
+# Ignores the h it is given (right for the default h, which most visible checks use).
+DERIVATIVE_FIXED_H = '''\
+def numerical_derivative(f, x, h=1e-5):
+    return (f(x + 1e-5) - f(x - 1e-5)) / 2e-5
+'''
+
 # -- numerical_gradient ------------------------------------------------------------------
 
 # Nudges w in place and never puts the entries back: w ends up shifted by -h.
@@ -19,6 +25,22 @@ def numerical_gradient(f, w, h=1e-5):
         w[i] -= 2 * h
         f_minus = f(w)
         grad[i] = (f_plus - f_minus) / (2 * h)
+    return grad
+'''
+
+# Ignores the h it is given.
+GRADIENT_FIXED_H = '''\
+def numerical_gradient(f, w, h=1e-5):
+    step = 1e-5
+    grad = np.zeros_like(w, dtype=float)
+    for i in np.ndindex(w.shape):
+        old = w[i]
+        w[i] = old + step
+        f_plus = f(w)
+        w[i] = old - step
+        f_minus = f(w)
+        w[i] = old
+        grad[i] = (f_plus - f_minus) / (2 * step)
     return grad
 '''
 
@@ -121,11 +143,15 @@ def adam_step(w, m, v, g, t, lr, beta1, beta2, eps):
 WRONG = [
     dict(student="gd04_derivative_one_sided", replace={"numerical_derivative": DERIVATIVE_ONE_SIDED},
          fails={"numerical_derivative_test"}, visible=r"one-sided"),
+    dict(student="gd04_derivative_fixed_h", replace={"numerical_derivative": DERIVATIVE_FIXED_H},
+         fails={"numerical_derivative_test"}, visible=r"(?s)h=0\.1.*h that is passed in"),
+    dict(student="gd04_gradient_fixed_h", replace={"numerical_gradient": GRADIENT_FIXED_H},
+         fails={"numerical_gradient_test"}, visible=r"(?s)h=0\.1.*h that is passed in"),
     dict(student="gd04_gradient_not_restored", replace={"numerical_gradient": GRADIENT_NOT_RESTORED},
          fails={"numerical_gradient_test"}, visible=r"changed w.*Put every nudged entry back"),
     dict(student="gd04_gradient_restored_by_arithmetic",
          replace={"numerical_gradient": GRADIENT_RESTORED_BY_ARITHMETIC},
-         fails={"numerical_gradient_test"}, visible=r"changed w.*exactly its old value.*last digit"),
+         fails={"numerical_gradient_test"}, visible=r"(?s)changed w.*exactly its old value.*last digit"),
     dict(student="gd04_plus_instead_of_minus", replace={"gradient_descent": GD_PLUS},
          fails={"gradient_descent_test"}, visible=r"sign is flipped.*\+ instead of -"),
     dict(student="gd04_off_by_one_steps", replace={"gradient_descent": GD_OFF_BY_ONE},
