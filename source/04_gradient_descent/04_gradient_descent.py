@@ -955,9 +955,11 @@ else:
 #   uncorrelated, so the loss is a round bowl whose second derivative is about 2 in
 #   every direction. Section 4's rule allows any $\eta < 2/2 = 1$, and $\eta = 1/2$
 #   lands almost at the bottom in one step.)
-# * **per epoch** it is close. For two epochs full batch is behind — it waits a
-#   whole pass over the data for each of its steps — but all three reach 1 % of
-#   the optimum after 2 to 3 epochs, and full batch ends closest to it. The
+# * **per epoch** it is close. Full batch waits a whole pass over the data for each
+#   of its steps: through the first epoch it has not moved, and while it waits for
+#   its next step the mini-batch runs catch up, so they cross the 1 % line a little
+#   earlier (after 2 to 2.7 epochs, full batch after 3). But right after each of
+#   its exact steps full batch is ahead, and it ends closest to the optimum. The
 #   mini-batch runs get near the optimum early and then *jitter*: each step follows
 #   the gradient of its own few samples, which does not vanish at the optimum of
 #   all of them, so with a fixed learning rate they hover above it. A smaller
