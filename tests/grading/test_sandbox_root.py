@@ -30,7 +30,8 @@ from grading_helpers import ASSIGNMENT, ROOT, autograded, committed_notebook, gr
 SOLUTION = committed_notebook("solutions")
 RELEASE = committed_notebook("release")
 NB = f"{ASSIGNMENT}.ipynb"
-MAX_SCORE = 13
+MAX_SCORE = sum(cell.metadata["nbgrader"]["points"] for cell in nbformat.read(SOLUTION, as_version=4).cells
+                if cell.metadata.get("nbgrader", {}).get("grade"))
 PACKAGE = Path(sb.__file__).resolve().parent
 
 # Runs inside the sandbox: tries each way to write to a read-only place; prints one
