@@ -40,8 +40,11 @@ def _openblas_core(coretype=None):
     env.pop("OPENBLAS_CORETYPE", None)
     if coretype:
         env["OPENBLAS_CORETYPE"] = coretype
-    proc = subprocess.run([sys.executable, "-c", "import numpy"], env=env, capture_output=True, text=True)
-    if proc.returncode != 0:  # e.g. SIGILL: a kernel this CPU cannot run
+    # A matrix product, not only the import: a kernel this CPU cannot run (SkylakeX without
+    # AVX-512) loads fine and dies with SIGILL at its first product.
+    probe = "import numpy; numpy.ones((64, 64)) @ numpy.ones((64, 64))"
+    proc = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True)
+    if proc.returncode != 0:
         return None
     for line in (proc.stdout + proc.stderr).splitlines():
         if line.startswith("Core: "):
