@@ -7,7 +7,19 @@ and scripts/generate.py always do that; `make course` starts JupyterLab there to
     release/    student notebooks           <- nbgrader generate_assignment
     solutions/  executed solution notebooks <- nbgrader generate_solution (+ scripts/generate.py)
     submitted/, autograded/, feedback/, gradebook.db: grading state, never committed
+
+What an assignment folder is, the solution/hidden-test markers and the time limits are
+defined once, in grading/coursegrade/layout.py; the limits below come from there.
 """
+
+from coursegrade import layout
+from coursegrade.execute import SandboxedExecute
+from coursegrade.repair import RestoreCells
+from coursegrade.sanitize import SanitizeSubmission
+from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor
+from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, ClearHiddenTests, ClearOutput,
+                                    DeduplicateIds, GetGrades, IgnorePattern, LimitOutput, OverwriteKernelspec,
+                                    SaveAutoGrades)
 
 c = get_config()  # noqa: F821 -- provided by traitlets when nbgrader loads this file
 
@@ -37,10 +49,10 @@ c.ExchangeFactory.collect = "coursegrade.exchange.SafeExchangeCollect"
 
 # --- Execution ----------------------------------------------------------------------
 # Every cell of these notebooks runs in well under a second; a cell that needs a
-# minute is stuck (an infinite loop in a submission). 60 s per cell keeps one bad
-# submission from holding up the whole grading run.
-c.ExecutePreprocessor.timeout = 60
-c.Execute.timeout = 60
+# minute is stuck (an infinite loop in a submission). 60 s per cell
+# (layout.CELL_TIMEOUT) keeps one bad submission from holding up the whole grading run.
+c.ExecutePreprocessor.timeout = layout.CELL_TIMEOUT
+c.Execute.timeout = layout.CELL_TIMEOUT
 
 # --- Autograding --------------------------------------------------------------------
 # A student who deleted a test cell must not escape its points: put it back from the
@@ -48,18 +60,12 @@ c.Execute.timeout = 60
 # own OverwriteCells fails on a notebook whose metadata an editor stripped, or from
 # which a whole exercise was deleted (KeyError: the whole notebook scores 0);
 # coursegrade's RestoreCells re-marks test cells by their text and restores the rest.
-from coursegrade.repair import RestoreCells  # noqa: E402
-from nbgrader.preprocessors import (CheckCellMetadata, ClearOutput, DeduplicateIds,  # noqa: E402
-                                    OverwriteKernelspec)
-
 c.OverwriteCells.add_missing_cells = True
 c.RestoreCells.add_missing_cells = True
 # A submission is made inert for every page that renders it (the formgrader, the
 # feedback HTML) before anything else reads it: coursegrade.sanitize.SanitizeSubmission
 # (markdown HTML, raw cells, attachments, outputs, metadata; grading/README.md, "What
 # renders a submission, and why it is safe").
-from coursegrade.sanitize import SanitizeSubmission  # noqa: E402
-
 c.Autograde.sanitize_preprocessors = [
     SanitizeSubmission,
     ClearOutput,
@@ -102,13 +108,6 @@ c.IgnorePattern.enabled = True
 # assignment's reference answers switched off in nnlearn) and the instructor's tests in
 # a separate, clean kernel that calls the student's functions through proxies. See
 # grading/coursegrade/__init__.py and the README's "Grading" section.
-from coursegrade.execute import SandboxedExecute  # noqa: E402
-from nbconvert.preprocessors import ClearMetadataPreprocessor  # noqa: E402
-from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata,  # noqa: E402
-                                    ClearHiddenTests, GetGrades, IgnorePattern, LimitOutput,
-                                    SaveAutoGrades)
-from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor  # noqa: E402
-
 c.Autograde.autograde_preprocessors = [
     SandboxedExecute,
     IgnorePattern,
@@ -119,10 +118,10 @@ c.Autograde.autograde_preprocessors = [
     CheckCellMetadata,
     SanitizeSubmission,   # again, last: covers the outputs the grader added (autograded/ is what the formgrader shows)
 ]
-c.SandboxedExecute.cell_timeout = 60     # seconds per cell of the submission
-c.SandboxedExecute.call_timeout = 60     # seconds per call of a student's function
-c.SandboxedExecute.memory_mb = 2048      # address space of the sandboxed submission
-c.SandboxedExecute.submission_timeout = 600  # seconds for everything of one submission
+c.SandboxedExecute.cell_timeout = layout.CELL_TIMEOUT        # seconds per cell of the submission
+c.SandboxedExecute.call_timeout = layout.CALL_TIMEOUT        # seconds per call of a student's function
+c.SandboxedExecute.memory_mb = 2048                          # address space of the sandboxed submission
+c.SandboxedExecute.submission_timeout = layout.SUBMISSION_TIMEOUT  # seconds for everything of one submission
 c.SandboxedExecute.disk_mb = 256         # its private home, and its /tmp (both in memory)
 
 # Feedback never shows hidden tests: their source is removed from the test cells, and
