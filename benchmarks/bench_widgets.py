@@ -6,7 +6,7 @@ Every solution notebook is run, then every control of every interactive plot
 median time of one update is printed, measured two ways:
 
 * **in the browser** -- what the student feels: JupyterLab 4 in headless Chromium
-  (tests/browser/lab.py), from the key press (or click, or choice) to the new picture
+  (``coursetools.lab``, the harness of the browser tests), from the key press (or click, or choice) to the new picture
   decoded in the page: the widget message to the kernel, the redraw, the PNG back
   over the websocket, the Output widget re-rendered;
 * **in-process** -- the kernel's share: setting ``control.value`` in the notebook's own
@@ -30,18 +30,14 @@ for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
 import argparse  # noqa: E402
 import json  # noqa: E402
 import statistics  # noqa: E402
-import sys  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
 from pathlib import Path  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests"))
-
 import nbformat  # noqa: E402
 from nbclient import NotebookClient  # noqa: E402
 
-from browser.lab import Lab, LabServer, browser_missing, course_env, launch_browser, make_course_copy, notebooks  # noqa: E402
+from coursetools.lab import Lab, LabServer, browser_missing, course_env, launch_browser, make_course_copy, notebooks  # noqa: E402
 
 # Prepended to each solution notebook: remember the interactive plots in the order
 # they are made (the order they appear in the notebook).

@@ -2,10 +2,13 @@
 """Regenerate the course's notebooks from the authoring files in source/ (`make generate`).
 
 An assignment is one folder ``source/NN_name/`` holding ``NN_name.py``, a jupytext
-percent-format script with the nbgrader metadata in its ``# %%`` cell headers. From it:
+percent-format script with the nbgrader metadata in its ``# %%`` cell headers (which
+folders are assignments, the solution/hidden-test markers and the 60 s cell limit are
+``coursegrade.layout``'s: the grader uses the same). From it:
 
-1. ``source/NN_name/NN_name.ipynb``  -- jupytext converts the .py (both are committed;
-   edit the .py, never the .ipynb);
+1. ``source/NN_name/NN_name.ipynb``  -- jupytext converts the .py, checking its nbgrader
+   metadata (``coursetools.authoring``; both files are committed: edit the .py, never
+   the .ipynb);
 2. ``release/NN_name/NN_name.ipynb`` -- ``nbgrader generate_assignment``: solutions
    replaced by ``raise NotImplementedError()``, hidden tests removed; we then make
    sure no outputs or execution counts are left;
@@ -17,158 +20,32 @@ Run it from anywhere: ``python scripts/generate.py [--no-execute] [ASSIGNMENT ..
 nbgrader runs in the course root (so ``nbgrader_config.py`` applies) and records the
 assignments in ``gradebook.db`` there, which is not committed.
 
-The tests call :func:`generate` on a temporary copy of the course to check that the
-committed notebooks are up to date, so this script is the single definition of what
-"generated" means.
+The tests run this script as a command (``--root`` a temporary copy of the course,
+``--no-execute``) to check that the committed notebooks are up to date, so it is the
+single definition of what "generated" means; they import nothing from it. What they
+share with it is installed: ``coursegrade.layout`` and ``coursetools.authoring``.
 """
 
 import argparse
-import ast
-import hashlib
 import os
-import re
 import subprocess
 import sys
 from pathlib import Path
 
-import jupytext
 import nbformat
 
+from coursegrade.layout import ASSIGNMENT_GLOB, CELL_TIMEOUT, LayoutError, authoring_path, find_assignments
+from coursetools.authoring import SourceError, read_source, write_if_changed
+
 COURSE_ROOT = Path(__file__).resolve().parents[1]
-ASSIGNMENT_NAME = re.compile(r"^\d\d_[a-z0-9_]+$")
-CELL_TIMEOUT = 60  # seconds per cell when executing a solution notebook
-# Cell metadata worth keeping from the .py headers. jupytext also records how to
-# round-trip blank lines (lines_to_next_cell, ...), which means nothing in a notebook.
-KEPT_CELL_METADATA = ("nbgrader", "tags", "jupyter", "editable", "deletable")
-NBGRADER_REQUIRED = {"grade", "grade_id", "locked", "schema_version", "solution"}
-
-
-class SourceError(Exception):
-    """A malformed assignment in source/; the message says where and what to fix."""
 
 
 # --- 1. jupytext: .py -> .ipynb ----------------------------------------------------------
 
-def find_assignments(root, names=None):
-    """The assignment folders of ``root/source``, sorted; ``names`` restricts them."""
-    source = Path(root) / "source"
-    found = sorted(p.name for p in source.iterdir() if p.is_dir() and ASSIGNMENT_NAME.match(p.name))
-    if names:
-        unknown = sorted(set(names) - set(found))
-        if unknown:
-            raise SourceError(f"no assignment folder source/{unknown[0]}/ (found: {', '.join(found) or 'none'})")
-        found = [n for n in found if n in names]
-    if not found:
-        raise SourceError(f"no assignment folders like source/01_name/ in {source}")
-    return found
-
-
-def _cell_id(cell, taken):
-    """A stable cell id: the nbgrader grade_id, else a hash of the cell's text.
-
-    jupytext would give every cell a random id on every run, which would make every
-    regeneration a diff. A hash changes only when that cell changes.
-    """
-    grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
-    base = grade_id or f"{cell.cell_type[:2]}-{hashlib.sha1(cell.source.encode()).hexdigest()[:8]}"
-    cid, k = base, 1
-    while cid in taken:
-        k += 1
-        cid = f"{base}-{k}"
-    taken.add(cid)
-    return cid
-
-
-def _check_cell(where, cell, grade_ids):
-    """Raise SourceError for nbgrader metadata that nbgrader would reject or misgrade."""
-    meta = cell.metadata.get("nbgrader")
-    text = cell.source
-    has_solution = "### BEGIN SOLUTION" in text
-    has_hidden = "### BEGIN HIDDEN TESTS" in text
-    for begin, end in [("### BEGIN SOLUTION", "### END SOLUTION"),
-                       ("### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS")]:
-        if text.count(begin) != text.count(end):
-            raise SourceError(f"{where}: '{begin}' and '{end}' do not pair up")
-    if meta is None:
-        if has_solution or has_hidden:
-            raise SourceError(f"{where}: has solution/hidden-test markers but no nbgrader metadata in its "
-                              '"# %%" header, e.g. # %% nbgrader={"grade": false, "grade_id": "...", '
-                              '"locked": false, "schema_version": 3, "solution": true}')
-        return
-    missing = NBGRADER_REQUIRED - set(meta)
-    if missing:
-        raise SourceError(f"{where}: nbgrader metadata lacks {sorted(missing)}")
-    if meta["schema_version"] != 3:
-        raise SourceError(f"{where}: nbgrader schema_version must be 3, got {meta['schema_version']!r}")
-    grade_id = meta["grade_id"]
-    if not re.match(r"^[a-zA-Z0-9_-]+$", str(grade_id)):
-        raise SourceError(f"{where}: grade_id {grade_id!r} may only contain letters, digits, '_' and '-'")
-    if grade_id in grade_ids:
-        raise SourceError(f"{where}: grade_id {grade_id!r} is used twice")
-    grade_ids.add(grade_id)
-    if meta["grade"] and not isinstance(meta.get("points"), (int, float)):
-        raise SourceError(f"{where}: a graded cell needs \"points\": <number> in its metadata")
-    if meta["grade"] and not meta["solution"] and not meta["locked"]:
-        raise SourceError(f"{where}: a test cell ({grade_id}) must be \"locked\": true")
-    if cell.cell_type == "code" and meta["solution"] and not has_solution:
-        raise SourceError(f"{where}: solution cell {grade_id!r} has no ### BEGIN SOLUTION / ### END SOLUTION")
-    if has_solution and not meta["solution"]:
-        raise SourceError(f"{where}: ### BEGIN SOLUTION in cell {grade_id!r}, whose metadata says \"solution\": false")
-    if has_hidden and not meta["grade"]:
-        raise SourceError(f"{where}: hidden tests belong in a graded test cell, not in {grade_id!r}")
-    if meta["grade"] and not meta["solution"] and cell.cell_type == "code" and _ends_with_value(text):
-        raise SourceError(f"{where}: test cell {grade_id!r} ends with an expression. nbgrader would score "
-                          "its value; end test cells with a statement such as print(\"...passed\")")
-
-
-def _ends_with_value(code):
-    """True when the last statement is an expression other than a print(...) call."""
-    try:
-        body = ast.parse(code).body
-    except SyntaxError:  # IPython syntax (magics): cannot tell, let it through
-        return False
-    if not body or not isinstance(body[-1], ast.Expr):
-        return False
-    value = body[-1].value
-    return not (isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id == "print")
-
-
-def read_source(py_path):
-    """Read one authoring .py into a notebook with clean metadata and stable cell ids."""
-    py_path = Path(py_path)
-    try:
-        nb = jupytext.read(py_path, fmt="py:percent")
-    except Exception as err:  # jupytext raises several types for bad headers
-        raise SourceError(f"{py_path}: jupytext cannot read it: {err}") from err
-    nb.metadata.pop("jupytext", None)
-    if "kernelspec" not in nb.metadata:
-        raise SourceError(f"{py_path}: the header lacks a kernelspec (copy the header of another assignment)")
-    grade_ids, taken = set(), set()
-    for index, cell in enumerate(nb.cells):
-        first_line = cell.source.splitlines()[0] if cell.source else ""
-        _check_cell(f"{py_path.name}, cell {index + 1} ({first_line[:40]!r})", cell, grade_ids)
-        cell.metadata = {k: v for k, v in cell.metadata.items() if k in KEPT_CELL_METADATA}
-        cell.id = _cell_id(cell, taken)
-    if not any(c.metadata.get("nbgrader", {}).get("grade") for c in nb.cells):
-        raise SourceError(f"{py_path}: no graded cell; an assignment needs at least one test cell")
-    return nb
-
-
-def write_if_changed(nb, path):
-    """Write ``nb`` to ``path`` unless the file already holds exactly that text."""
-    text = nbformat.writes(nb) + "\n"
-    path = Path(path)
-    if path.exists() and path.read_text(encoding="utf-8") == text:
-        return False
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return True
-
-
 def convert_sources(root, assignments, log=print):
     for name in assignments:
-        folder = Path(root) / "source" / name
-        py_path = folder / f"{name}.py"
+        py_path = authoring_path(name, root)
+        folder = py_path.parent
         if not py_path.exists():
             raise SourceError(f"{folder}: expected the authoring file {py_path.name} (jupytext percent format)")
         others = sorted(p.name for p in folder.glob("*.ipynb") if p.name != f"{name}.ipynb")
@@ -194,8 +71,9 @@ def nbgrader(root, *args, log=print):
 
 
 def _pattern(assignments):
-    """One nbgrader call for all assignments: nbgrader accepts a glob as the assignment id."""
-    return assignments[0] if len(assignments) == 1 else "[0-9][0-9]_*"
+    """One nbgrader call for all assignments: nbgrader accepts a glob as the assignment id
+    (find_assignments has made sure that every folder it takes is an assignment)."""
+    return assignments[0] if len(assignments) == 1 else ASSIGNMENT_GLOB
 
 
 def strip_outputs(path):
@@ -272,7 +150,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     try:
         generate(args.root, args.assignments or None, execute=not args.no_execute)
-    except (SourceError, RuntimeError) as err:
+    except (LayoutError, SourceError, RuntimeError) as err:
         print(f"make generate: {err}", file=sys.stderr)
         return 1
     print("done: review the changes with `git diff --stat release/ solutions/ source/`")

@@ -1,7 +1,8 @@
 """Regenerate the README screenshots in docs/screenshots/ (``make screenshots``).
 
 Starts JupyterLab on a temporary copy of the course in headless Chromium (the same
-harness as the browser tests, tests/browser/lab.py), runs every solution notebook and
+harness as the browser tests: ``coursetools.lab``, installed from tools/; nothing is
+imported from tests/), runs every solution notebook and
 saves one 1280x800 picture per notebook, scrolled to its headline interactive plot
 (``ANCHORS``: a piece of the cell's source; the first interactive plot when the anchor
 is not found), plus ``00_jupyterlab.png``: what ``make course`` shows -- the release
@@ -12,13 +13,11 @@ colours so that they stay small in the repository.
 """
 
 import argparse
-import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests"))
+from coursetools.lab import Lab, LabServer, browser_missing, launch_browser, notebooks
 
-from browser.lab import Lab, LabServer, browser_missing, launch_browser, notebooks  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 # The cell whose output each README picture shows (a piece of its source).
 ANCHORS = {

@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from .lab import ROOT, Lab, LabServer, browser_missing, launch_browser
+from coursetools.lab import ROOT, Lab, LabServer, browser_missing, launch_browser
 
 ARTIFACTS = ROOT / "artifacts"
 SCREENSHOTS = ARTIFACTS / "screenshots"

@@ -26,7 +26,6 @@ Every request not to 127.0.0.1 is refused (MathJax's CDN): nothing is downloaded
 Needs bubblewrap (``sandbox`` fixture) and Chromium + Playwright (``browser_available``).
 """
 
-import importlib.util
 import json
 import os
 import sys
@@ -36,8 +35,10 @@ import nbformat
 import pytest
 from nbformat.v4 import new_markdown_cell, new_raw_cell
 
+from coursetools.lab import ROOT, VIEWPORT, LabServer, launch_browser
+from grading_helpers import grade, make_course, submit
+
 from .conftest import SCREENSHOTS, record_time
-from .lab import ROOT, VIEWPORT, LabServer, launch_browser
 
 pytestmark = pytest.mark.browser
 
@@ -73,28 +74,19 @@ def hostile_submission(path):
     nbformat.write(nb, str(path))
 
 
-def _grading_helpers():
-    """tests/grading/grading_helpers.py (tests/grading is not a package)."""
-    spec = importlib.util.spec_from_file_location("grading_helpers", ROOT / "tests" / "grading" / "grading_helpers.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def graded_course(root, sanitise):
     """A course in ``root`` with the hostile submission graded by ``coursegrade grade``."""
-    helpers = _grading_helpers()
-    helpers.make_course(root, [ASSIGNMENT])
+    make_course(root, [ASSIGNMENT])
     if not sanitise:
         with open(root / "nbgrader_config.py", "a") as fh:
             fh.write("\n# the control of tests/browser/test_formgrader.py: the sanitiser switched off\n"
                      "c.SanitizeSubmission.enabled = False\nc.HTMLExporter.sanitize_html = False\n")
-    folder = helpers.submit(root, STUDENT, {})
+    folder = submit(root, STUDENT, {})
     hostile_submission(folder / f"{ASSIGNMENT}.ipynb")
     # a file next to the notebook: nbgrader copies it into autograded/, which the formgrader serves
     (folder / "notes.html").write_text(f"<html><body><p>my notes</p><script>{_js('file')}</script></body></html>")
     t0 = time.perf_counter()
-    run = helpers.grade(root)
+    run = grade(root)
     record_time(f"formgrader check: grading ({'sanitised' if sanitise else 'control'})", time.perf_counter() - t0)
     full = _points(ASSIGNMENT)   # the solution's answers: full marks
     assert [(r["student"], r["score"], r["max_score"]) for r in run.rows] == [(STUDENT, full, full)], run

@@ -29,8 +29,9 @@ from pathlib import Path
 
 import pytest
 
+from coursetools.lab import PLOT_SELECTOR, ROOT, Lab, LabServer, notebooks
+
 from .conftest import SCREENSHOTS, record_time, record_widget_ms
-from .lab import PLOT_SELECTOR, ROOT, Lab, LabServer, notebooks
 
 pytestmark = pytest.mark.browser
 
@@ -188,7 +189,7 @@ def test_validate_button_passes_a_solution(fresh_lab):
 
 def test_formgrader_lists_the_assignments(lab_server, browser):
     """The instructor's formgrader (nbgrader's server extension) finds the course."""
-    from .lab import VIEWPORT
+    from coursetools.lab import VIEWPORT
 
     context = browser.new_context(viewport=VIEWPORT)
     page = context.new_page()

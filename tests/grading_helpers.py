@@ -1,5 +1,10 @@
 """Helpers for the tests of the grading command (``coursegrade grade``).
 
+Shared by tests/grading and tests/browser/test_formgrader.py, so it lives in tests/
+itself: pytest puts tests/ on ``sys.path`` when it loads tests/conftest.py (rootdir
+import, ``--import-mode=prepend``), and every test imports it by name
+(``from grading_helpers import ...``), never by path.
+
 The tests build a small temporary course -- ``nbgrader_config.py`` and
 ``source/<assignment>/`` of one assignment -- and use the committed
 ``solutions/<a>/<a>.ipynb`` (full marks) and ``release/<a>/<a>.ipynb`` (zero) as
@@ -14,7 +19,7 @@ import io
 import shutil
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]   # tests/grading_helpers.py -> the repository
 ASSIGNMENT = "03_loss"  # small and quick to grade
 
 
@@ -93,7 +98,7 @@ def autograded(root, student, assignment=ASSIGNMENT):
 
 def snapshot(root, students, assignment=ASSIGNMENT):
     """{student: (record text, mtime_ns of the autograded notebook or None)}: what a re-grade changes."""
-    from coursegrade.cli import RECORD_NAME
+    from coursegrade.records import RECORD_NAME
 
     state = {}
     for student in students:

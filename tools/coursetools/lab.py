@@ -1,7 +1,9 @@
 """Drive the course in a real browser: JupyterLab 4 in headless Chromium via Playwright.
 
 Used by the browser tests (``tests/browser``), the widget benchmark
-(``benchmarks/bench_widgets.py``) and the README screenshots (``make screenshots``).
+(``benchmarks/bench_widgets.py``) and the README screenshots (``make screenshots``,
+``scripts/screenshots.py``), all as ``coursetools.lab``. It works on this repository's
+course (``ROOT``: coursetools is installed editable from ``tools/``).
 
 * :class:`LabServer` copies ``release/`` and ``solutions/`` (plus ``nbgrader_config.py``
   and ``source/``, for the formgrader) into a temporary course root -- running a
@@ -11,7 +13,7 @@ Used by the browser tests (``tests/browser``), the widget benchmark
   exposed, and settings, workspaces and runtime files kept inside the temporary folder.
 * :func:`launch_browser` starts Debian's ``/usr/bin/chromium`` (never a browser that
   Playwright downloads).
-* :class:`NotebookPage` opens one notebook, waits for its kernel, runs every cell (for a
+* :class:`Lab` loads JupyterLab in a page; :class:`Notebook` opens one notebook, waits for its kernel, runs every cell (for a
   release notebook: past the exercises, which stop "Run All" with their
   ``NotImplementedError``) and reads back what the student sees.
 
@@ -32,7 +34,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[2]   # tools/coursetools/lab.py -> the repository
 CHROMIUM = os.environ.get("COURSE_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
