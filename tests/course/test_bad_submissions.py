@@ -47,6 +47,7 @@ from dataclasses import dataclass
 import nbformat
 import pytest
 
+from coursegrade.layout import HIDDEN_BEGIN, HIDDEN_END
 from coursegrade.notebook import is_test as _is_test, nbgrader_meta as _meta
 
 from .helpers import ROOT, nbgrader_env, notebook_path, read_notebook
@@ -60,7 +61,6 @@ A06 = "06_cat_vs_dog"
 ALL = [A01, A02, A03, A04, A05, A06]
 PREFIX = "bad_"
 LIMITS = {"cell_timeout": 5, "call_timeout": 3, "memory_mb": 1024}
-HIDDEN_BEGIN, HIDDEN_END = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
 
 # --- Notebook surgery ---------------------------------------------------------------------
 

@@ -1,7 +1,8 @@
 """release/ and solutions/: up to date with source/, and nothing secret in release/.
 
 The committed notebooks are compared with a fresh regeneration of the course in a
-temporary folder (the ``generated_course`` fixture runs scripts/generate.py there).
+temporary folder (the ``generated_course`` fixture runs scripts/generate.py there). The
+solution and hidden-test markers are ``coursegrade.layout``'s.
 Cell types, ids, sources and metadata must match; outputs and execution counts are not
 compared (the committed solutions are executed, the regenerated ones are not).
 """
@@ -10,10 +11,14 @@ import re
 
 import pytest
 
+from coursegrade.layout import MARKER_PAIRS, MARKERS
+
 from .helpers import ASSIGNMENTS, ROOT, notebook_path, read_notebook
 
-MARKERS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS",
-           "BEGIN MARK SCHEME", "END MARK SCHEME")
+# What must never reach release/: the course's markers, looked for without their "### "
+# (nbgrader finds its delimiters anywhere in a line), and nbgrader's mark-scheme
+# delimiters (the course has no mark schemes; one would not belong in release/ either).
+LEAK_MARKERS = tuple(m.lstrip("# ") for m in MARKERS) + ("BEGIN MARK SCHEME", "END MARK SCHEME")
 
 
 def _files(folder):
@@ -52,8 +57,13 @@ def test_not_stale(generated_course, kind, assignment):
 
 # --- nothing from a solution or a hidden test reaches the students -----------------------
 
-REGION = re.compile(r"### BEGIN (SOLUTION|HIDDEN TESTS)\n(.*?)### END \1", re.S)
+# A solution or hidden-test region; its text is the one group that matched (region_text).
+REGION = re.compile("|".join(rf"{re.escape(begin)}\n(.*?){re.escape(end)}" for begin, end in MARKER_PAIRS), re.S)
 TRIVIAL = {"return", "pass", "else:", "try:", "finally:", "continue", "break", "return out", "return result"}
+
+
+def region_text(match):
+    return next(text for text in match.groups() if text is not None)
 
 
 def secret_lines(source_nb):
@@ -67,7 +77,7 @@ def secret_lines(source_nb):
     for cell in source_nb.cells:
         text = cell.source
         for match in REGION.finditer(text):
-            for line in match.group(2).splitlines():
+            for line in region_text(match).splitlines():
                 inside.setdefault(line.strip(), cell.metadata.get("nbgrader", {}).get("grade_id"))
         for line in REGION.sub("", text).splitlines():
             outside.add(line.strip())
@@ -86,7 +96,7 @@ def test_release_has_no_solutions_or_hidden_tests(assignment):
                      for line in cell.source.splitlines()}
     leaked = sorted(f"{line!r} (from cell {where})" for line, where in secrets.items() if line in release_lines)
     assert not leaked, f"release/{assignment} contains solution or hidden-test lines: {leaked}"
-    for marker in MARKERS:
+    for marker in LEAK_MARKERS:
         assert marker not in release_text, f"release/{assignment} contains the marker {marker!r}"
 
 

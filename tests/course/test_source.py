@@ -1,14 +1,18 @@
 """source/: each assignment's jupytext .py and its .ipynb say the same thing.
 
 The .py is what instructors edit and review; the .ipynb is what nbgrader reads. They
-drift apart when someone edits one and forgets `make generate`.
+drift apart when someone edits one and forgets `make generate`. The conversion and its
+checks are ``coursetools.authoring``'s, which scripts/generate.py uses.
 """
 
 import textwrap
 
 import pytest
 
-from .helpers import ASSIGNMENTS, ROOT, generate, notebook_path, read_notebook
+from coursegrade.layout import authoring_path
+from coursetools.authoring import SourceError, read_source
+
+from .helpers import ASSIGNMENTS, ROOT, notebook_path, read_notebook, run_generate
 
 
 def _cells(nb):
@@ -21,7 +25,7 @@ def test_there_are_assignments():
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_source_py_and_ipynb_in_sync(assignment):
-    from_py = generate.read_source(ROOT / "source" / assignment / f"{assignment}.py")
+    from_py = read_source(authoring_path(assignment, ROOT))
     committed = read_notebook(notebook_path("source", assignment))
     for index, (want, got) in enumerate(zip(_cells(from_py), _cells(committed))):
         assert got == want, (
@@ -49,7 +53,7 @@ def test_every_exercise_has_a_graded_test(assignment):
     assert pending is None, f"{assignment}: solution cell {pending!r} has no test cell after it"
 
 
-# --- scripts/generate.py rejects malformed sources with a message that says what to fix ---
+# --- malformed sources are rejected with a message that says what to fix -----------------
 
 HEADER = """\
 # ---
@@ -85,13 +89,24 @@ def _write(tmp_path, body):
     (SOLUTION + "def f():\n    ### BEGIN SOLUTION\n    return 1\n    ### END SOLUTION\n", "no graded cell"),
 ])
 def test_malformed_source_is_rejected_with_a_clear_message(tmp_path, body, message):
-    with pytest.raises(generate.SourceError) as err:
-        generate.read_source(_write(tmp_path, body))
+    with pytest.raises(SourceError) as err:
+        read_source(_write(tmp_path, body))
     assert message in str(err.value)
     assert "99_bad.py" in str(err.value)
 
 
 def test_wellformed_source_is_accepted(tmp_path):
     body = SOLUTION + "def f():\n    ### BEGIN SOLUTION\n    return 1\n    ### END SOLUTION\n\n" + TEST + "assert f() == 1\nprint('ok')\n"
-    nb = generate.read_source(_write(tmp_path, body))
+    nb = read_source(_write(tmp_path, body))
     assert [c.id for c in nb.cells] == ["f", "f_test"]
+
+
+def test_generate_stops_on_a_malformed_source_with_the_message(tmp_path):
+    """The command: the same message, prefixed for `make generate`, exit 1, nothing written."""
+    (tmp_path / "nbgrader_config.py").write_text("")
+    (tmp_path / "source" / "99_bad").mkdir(parents=True)
+    _write(tmp_path / "source" / "99_bad", SOLUTION + "def f():\n    ### BEGIN SOLUTION\n    return 1\n")
+    run = run_generate(tmp_path, "--no-execute")
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert run.stderr.startswith("make generate: ") and "99_bad.py" in run.stderr and "do not pair up" in run.stderr
+    assert not (tmp_path / "source" / "99_bad" / "99_bad.ipynb").exists()
