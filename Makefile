@@ -1,11 +1,11 @@
 # How Neural Networks Learn -- the course's commands (see README.md).
 #
-#   make course     set up .venv (first time) and open the course in JupyterLab
-#   make test       set up/update .venv if needed and run the whole test suite
-#   make generate   instructor: rebuild release/ and solutions/ from source/
-#   make grade      instructor: grade all submissions (submitted/, LMS zips) -> grades.csv
-#   make bench      install the benchmark extras and run benchmarks/bench_*.py
-#   make screenshots  regenerate the README pictures in docs/screenshots/
+##   make course     set up .venv (first time) and open the course in JupyterLab
+##   make test       set up/update .venv if needed and run the whole test suite
+##   make generate   instructor: rebuild release/ and solutions/ from source/
+##   make grade      instructor: grade all submissions (submitted/, LMS zips) -> grades.csv
+##   make bench      install the benchmark extras and run benchmarks/bench_*.py
+##   make screenshots  regenerate the README pictures in docs/screenshots/
 #
 # Variables: PYTHON (interpreter for the venv, default python3), LAB_ARGS (extra
 # JupyterLab arguments, e.g. LAB_ARGS="--no-browser --allow-root"), PYTEST_ARGS
@@ -45,8 +45,9 @@ export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 .DEFAULT_GOAL := help
 .PHONY: help course test generate grade bench screenshots
 
+# Prints the comment lines that start with '##' (the command list above).
 help:
-	@sed -n '3,8p' Makefile | sed 's/^# *//'
+	@sed -n 's/^## *//p' $(firstword $(MAKEFILE_LIST))
 
 $(STAMP): requirements.txt lib/pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
