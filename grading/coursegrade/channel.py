@@ -12,13 +12,20 @@ Messages (``op``):
 ``callback``  id, args, kwargs               the student's code calls a callable it was given
 ``return``    value, sync, warnings          the answer; ``sync`` lists the arguments
                                              the callee changed in place
-``raise``     types, message, trace          the call raised
+``raise``     types, message, trace          the call raised (``time_limit``: stopped
+                                             by the sandbox's alarm, :func:`time_limit_answer`)
+
+The sandbox's end (``call_timeout``) runs each call of the grader under an alarm
+(:func:`time_limit`); a call it stops is answered like any other error, in the one
+encoding of :func:`time_limit_answer`. The grader's own limit is a deadline on its
+reads (:class:`TimedReader`): a sandbox that does not answer by then is stopped.
 """
 
 import builtins
 import contextlib
 import os
 import select
+import signal
 import time
 import traceback
 
@@ -51,6 +58,39 @@ class DeadlineExceeded(Exception):
     Not an OSError (as TimeoutError is), so that it passes through the channel's own
     error handling to whoever set the deadline (``proxy.Student``).
     """
+
+
+class TimeLimit(BaseException):
+    """Raised by the sandbox's alarm inside code that runs over its time limit.
+
+    A BaseException, so that a student's ``except Exception`` does not swallow it.
+    """
+
+    def __init__(self, seconds):
+        super().__init__(f"ran over the grader's time limit of {seconds:g} s (an endless loop?) and was stopped")
+        self.seconds = seconds
+
+
+@contextlib.contextmanager
+def time_limit(seconds):
+    """Raise :class:`TimeLimit` in this (main) thread after ``seconds`` (SIGALRM)."""
+    def alarm(signum, frame):
+        raise TimeLimit(seconds)
+
+    signal.signal(signal.SIGALRM, alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+
+
+def time_limit_answer(seconds):
+    """The ``raise`` message of a call the sandbox's alarm stopped (the only encoding)."""
+    return {"op": "raise", "name": "TimeoutError", "types": ["TimeoutError", "OSError", "Exception"],
+            "trace": "", "time_limit": True,
+            "message": f"did not return within the grader's time limit of {seconds:g} s (an endless loop?) "
+                       "and was stopped"}
 
 
 class TimedReader:
@@ -97,10 +137,8 @@ def cut(text, limit):
 
 def describe_exception(error, trace=True):
     """The fields of a ``raise`` message for an exception (``trace=False``: without its traceback)."""
-    if type(error).__name__ == "TimeLimit":  # the worker's alarm (see worker.time_limit)
-        return {"op": "raise", "name": "TimeoutError", "types": ["TimeoutError"], "trace": "",
-                "message": "did not return within the grader's time limit (an endless loop?) "
-                           "and was stopped", "time_limit": True}
+    if isinstance(error, TimeLimit):
+        return time_limit_answer(error.seconds)
     types = [cls.__name__ for cls in type(error).__mro__ if cls.__module__ == "builtins"]
     # The student's frames only: not the grader's own (coursegrade) ones.
     frames = [f for f in traceback.extract_tb(error.__traceback__) if "/coursegrade/" not in f.filename]
@@ -146,10 +184,14 @@ class Channel:
     """One end of the request/answer loop.
 
     ``functions(name)`` finds the function a ``call`` asks for (the sandbox's end);
-    ``file_dir`` is where files that travel with Path arguments are written.
+    ``file_dir`` is where files that travel with Path arguments are written;
+    ``call_timeout`` (the sandbox's end) the seconds a ``call`` may run, callbacks
+    and the calls made from them included. :meth:`read` and :meth:`write` carry one
+    message; reads end at :attr:`deadline`.
     """
 
-    def __init__(self, rfd, wfd, functions=None, file_dir=None, timeout=None, where="raised", send_trace=True):
+    def __init__(self, rfd, wfd, functions=None, file_dir=None, timeout=None, where="raised", send_trace=True,
+                 call_timeout=None):
         self.reader = TimedReader(rfd, timeout)
         self.writer = os.fdopen(wfd, "wb", buffering=1 << 16, closefd=False)
         self._wfd = wfd
@@ -165,6 +207,29 @@ class Channel:
         self._next_handle = 0
         self.warnings = []       # warnings raised by served calls (sandbox end)
         self.namespace = {}      # where 'bind' puts stand-ins (the sandbox: the notebook's globals)
+        self.call_timeout = call_timeout
+        self._serving = 0        # requests being served (nested: a call made from a callback)
+
+    @property
+    def deadline(self):
+        """When reads give up (``time.monotonic()`` seconds, or None): DeadlineExceeded."""
+        return self.reader.deadline
+
+    @deadline.setter
+    def deadline(self, value):
+        self.reader.deadline = value
+
+    def read(self):
+        """The next message ``(header, buffers)``; ChannelClosed when the other side is gone
+        or sent something malformed, DeadlineExceeded at the deadline."""
+        try:
+            return wire.read_message(self.reader)
+        except (EOFError, OSError, wire.WireError) as error:
+            raise ChannelClosed(str(error)) from None
+
+    def write(self, header, buffers=()):
+        """Send one message."""
+        wire.write_message(self.writer, header, buffers)
 
     def close(self):
         """Close both pipe ends (after the other side is gone); only once: a closed fd's
@@ -198,14 +263,8 @@ class Channel:
         if sync:
             header["sync"] = [[ref, encoder.encode(state)] for ref, state in sync]
         header["nbuf"] = len(encoder.buffers)
-        wire.write_message(self.writer, header, encoder.buffers)
+        self.write(header, encoder.buffers)
         return encoder
-
-    def _read(self):
-        try:
-            return wire.read_message(self.reader)
-        except (EOFError, OSError, wire.WireError) as error:
-            raise ChannelClosed(str(error)) from None
 
     # -- the caller's side --------------------------------------------------------------
     def request(self, header, args, kwargs, bind=None):
@@ -223,7 +282,7 @@ class Channel:
             raise TypeError(f"cannot pass {error} across to the other side") from None
         try:
             while True:
-                reply, buffers = self._read()
+                reply, buffers = self.read()
                 op = reply.get("op")
                 if op in ("call", "callback"):
                     self.serve(reply, buffers)
@@ -276,14 +335,20 @@ class Channel:
                     if isinstance(obj, np.ndarray)}
         namespace = self.namespace if bind else None
         saved = {name: namespace[name] for name in bind if name in namespace} if bind else {}
+        # The outermost call runs under the alarm; what it calls back, and the calls made
+        # from there, count against its time.
+        limit = self.call_timeout if header["op"] == "call" and not self._serving else None
+        self._serving += 1
         try:
             if bind:
                 namespace.update(bind)
-            result, caught = self._run(fn, args, kwargs, header.get("errstate"))
+            with time_limit(limit) if limit else contextlib.nullcontext():
+                result, caught = self._run(fn, args, kwargs, header.get("errstate"))
         except BaseException as error:  # noqa: BLE001 -- the caller gets it as a 'raise'
             self._send(describe_exception(error, self.send_trace), {})
             return
         finally:
+            self._serving -= 1
             if bind:
                 for name in bind:
                     namespace.pop(name, None)

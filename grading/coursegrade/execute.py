@@ -11,15 +11,19 @@ submitted notebook it
 3. copies each test cell's outputs back into the submission by ``grade_id``, with
    error tracebacks cut down to the exception's type and message (a traceback would
    quote the hidden tests), and the submission's own output into its answer cells;
-4. writes ``<notebook>.grading.json`` next to the autograded notebook: status
-   ``graded`` or ``flagged`` and the reasons (a crash, a time-out, a call to a
-   switched-off reference function), read by ``coursegrade grade`` for the CSV.
+4. writes the :class:`~coursegrade.records.GradingReport` ``<notebook>.grading.json``
+   next to the autograded notebook: status ``graded`` or ``flagged`` and the reasons
+   (a crash, a time-out, a call to a switched-off reference function), read by
+   ``coursegrade grade`` for the CSV.
+
+The grading notebook reads its :class:`~coursegrade.records.GradingPlan` (how to
+start and limit the sandbox) and writes an :class:`~coursegrade.records.ExecutionReport`
+(what the submission did), both in a private folder that is removed afterwards.
 
 nbgrader's later preprocessors (SaveAutoGrades, ...) then score the test cells as
 usual: a test cell with an error output scores zero.
 """
 
-import atexit
 import json
 import multiprocessing.util
 import os
@@ -34,20 +38,24 @@ from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Bool, Integer, Unicode
 
-from . import blocklist, contract, notebook, sandbox, submission
+from . import blocklist, contract, layout, notebook, sandbox, submission
+from .records import EXECUTION_REPORT_NAME, PLAN_NAME, ExecutionReport, GradingPlan, GradingReport, RecordError
 
 OUTPUT_TEXT_LIMIT = 10_000       # characters of one output's text in the autograded notebook
 OUTPUT_DATA_LIMIT = 1_000_000    # characters of one rich output (an image, base64)
 NOTEBOOK_OUTPUT_LIMIT = 2_000_000  # characters of all the outputs copied into one notebook
+BACKSTOP_MARGIN = 60             # seconds a grading notebook's cell may run past the submission's budget
 
 
 class SandboxedExecute(NbGraderPreprocessor):
     """Grade by running the tests in a clean kernel against the sandboxed submission."""
 
-    cell_timeout = Integer(60, help="Seconds one cell of the submission may run in the sandbox.").tag(config=True)
-    call_timeout = Integer(60, help="Seconds one call of a student's function may take.").tag(config=True)
+    cell_timeout = Integer(layout.CELL_TIMEOUT, help="Seconds one cell of the submission may run in the "
+                                                     "sandbox.").tag(config=True)
+    call_timeout = Integer(layout.CALL_TIMEOUT, help="Seconds one call of a student's function may "
+                                                     "take.").tag(config=True)
     memory_mb = Integer(2048, help="Address-space limit of the sandboxed submission, in MiB.").tag(config=True)
-    submission_timeout = Integer(600, help="Seconds of wall-clock time for everything one submission runs, "
+    submission_timeout = Integer(layout.SUBMISSION_TIMEOUT, help="Seconds of wall-clock time for everything one submission runs, "
                                            "restarts included; the tests still to run then fail.").tag(config=True)
     disk_mb = Integer(256, help="Size of the sandbox's private home (its working folder) and, again, of its "
                                 "/tmp, in MiB: both are in memory.").tag(config=True)
@@ -79,39 +87,41 @@ class SandboxedExecute(NbGraderPreprocessor):
         grading_contract = contract.load(source_path.parent)   # ContractError when it has none
         student_lib = blocklist.build_student_library(self.library or _nnlearn_folder(), grading_contract)
         workdir = sandbox.new_workdir()
-        report_path = workdir / "report.json"
+        report_path = workdir / EXECUTION_REPORT_NAME
         problems = []
+        report = ExecutionReport()
         try:
             cells = notebook.student_cells(nb, source_nb)
             skipped = sandbox.prepare(workdir, cells, notebook.solution_functions(source_nb),
                                       self.cell_timeout, self.call_timeout, files_from=build_dir)
             if skipped:
                 problems.append("files not given to the submission's code: " + "; ".join(skipped[:10]))
-            plan = {"workdir": str(workdir), "student_lib": str(student_lib), "memory_mb": self.memory_mb,
-                    "cell_timeout": self.cell_timeout, "call_timeout": self.call_timeout,
-                    "submission_timeout": self.submission_timeout, "disk_mb": self.disk_mb,
-                    "uid": self.sandbox_uid, "report": str(report_path)}
-            plan_path = workdir / "plan.json"
-            plan_path.write_text(json.dumps(plan))
+            plan_path = workdir / PLAN_NAME
+            GradingPlan(workdir=str(workdir), student_lib=str(student_lib), report=str(report_path),
+                        memory_mb=self.memory_mb, cell_timeout=self.cell_timeout, call_timeout=self.call_timeout,
+                        submission_timeout=self.submission_timeout, disk_mb=self.disk_mb,
+                        uid=self.sandbox_uid).save(plan_path)
             grading_nb = notebook.grading_notebook(source_nb, plan_path, cwd=workdir / "grader",
                                                    mutates=grading_contract.mutates,
                                                    keeps_inputs=grading_contract.keeps_inputs)
             problems += self._run(grading_nb, workdir)
             budget = _OutputBudget()
             self._copy_test_outputs(grading_nb, nb, budget)
-            report = json.loads(report_path.read_text()) if report_path.exists() else {}
-            if not report:
-                problems.append("the grading notebook stopped before the submission's report was written")
-            self._copy_answer_outputs(report.get("cells", []), nb, budget)
+            try:
+                report = ExecutionReport.load(report_path)
+            except RecordError as error:
+                problems.append(f"the grading notebook stopped before the submission's report was written ({error})")
+            self._copy_answer_outputs(report.cells, nb, budget)
             problems += budget.problems()
         finally:
             if not self.keep_workdir:
                 shutil.rmtree(workdir, ignore_errors=True)
 
-        reasons = list(dict.fromkeys(problems + report.get("problems", [])))
-        if report.get("blocked"):
-            reasons.append("called reference functions switched off for grading: " + ", ".join(report["blocked"]))
-        self._write_status(build_dir, name, reasons, report)
+        reasons = list(dict.fromkeys(problems + report.problems))
+        if report.blocked:
+            reasons.append("called reference functions switched off for grading: " + ", ".join(report.blocked))
+        GradingReport(status="flagged" if reasons else "graded", reasons=reasons, calls=report.calls,
+                      seconds=report.seconds, warnings=report.warnings).save(GradingReport.path(build_dir, name))
         return nb, resources
 
     def _run(self, grading_nb, workdir):
@@ -120,8 +130,10 @@ class SandboxedExecute(NbGraderPreprocessor):
         cwd.mkdir()
         kernel = _GradingKernel.get(self.kernel_name) if self.reuse_kernel else None
         # Time is limited by proxy.Student (per cell, per call, per submission); this is a
-        # backstop for the instructor's own test code.
-        client = NotebookClient(grading_nb, timeout=self.submission_timeout + 60, kernel_name=self.kernel_name,
+        # backstop for the instructor's own test code: a test cell may take the whole
+        # submission's budget, and a minute more.
+        client = NotebookClient(grading_nb, timeout=self.submission_timeout + BACKSTOP_MARGIN,
+                                kernel_name=self.kernel_name,
                                 allow_errors=True, km=kernel.km if kernel else None,
                                 resources={"metadata": {"path": str(kernel.home if kernel else cwd)}})
         if kernel is not None:
@@ -130,13 +142,12 @@ class SandboxedExecute(NbGraderPreprocessor):
             client.execute()
         except BaseException as error:
             if kernel is not None:
-                atexit.unregister(client._cleanup_kernel)
                 kernel.discard()
             if isinstance(error, (CellTimeoutError, DeadKernelError)):
                 return [f"the grading kernel stopped: {type(error).__name__}"]
             raise
         if kernel is not None:
-            kernel.keep(client)
+            kernel.kc = client.kc     # its channels, for the next notebook
         return []
 
     @staticmethod
@@ -176,16 +187,6 @@ class SandboxedExecute(NbGraderPreprocessor):
                 line = _cut(f"{error.get('name')}: {error.get('message')}")
                 outputs.append(nbformat.v4.new_output("stream", name="stdout", text=line + "\n"))
             cell.outputs = [budget.take(o, f"cell {index + 1}") for o in outputs]
-
-    @staticmethod
-    def _write_status(build_dir, name, reasons, report):
-        status = {"status": "flagged" if reasons else "graded", "reasons": reasons,
-                  "calls": report.get("calls"), "seconds": report.get("seconds"),
-                  "warnings": report.get("warnings", [])}
-        path = build_dir / f"{name}.grading.json"
-        tmp = path.with_suffix(".json.tmp")
-        tmp.write_text(json.dumps(status, indent=1))
-        os.replace(tmp, path)
 
 
 #: Set (to "1") by ``coursegrade grade`` while nbgrader autogrades the copy it staged.
@@ -260,11 +261,6 @@ class _GradingKernel:
     def alive(self):
         from jupyter_core.utils import run_sync
         return self.km.has_kernel and run_sync(self.km.is_alive)()
-
-    def keep(self, client):
-        """Keep the client's channels for the next notebook; drop nbclient's exit hook."""
-        self.kc = client.kc
-        atexit.unregister(client._cleanup_kernel)
 
     def discard(self):
         from jupyter_core.utils import run_sync

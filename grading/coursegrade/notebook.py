@@ -18,8 +18,8 @@ import re
 
 import nbformat
 
-HIDDEN_BEGIN = "### BEGIN HIDDEN TESTS"
-HIDDEN_END = "### END HIDDEN TESTS"
+from .layout import HIDDEN_BEGIN, HIDDEN_END
+
 SKIP_TAG = "grading-skip"
 STUDENT = "__coursegrade_student"
 
@@ -239,7 +239,6 @@ def grading_notebook(source_nb, plan_path, cwd=None, mutates=None, keeps_inputs=
             needed |= used_names(tree)
     keep.reverse()
 
-    nb = nbformat.v4.new_notebook(metadata=source_nb.metadata)
     # The working folder first: the kernel may have graded another submission, whose
     # folder is gone, and %reset needs a current folder that exists. Then a clean
     # namespace (proxy.fresh_state). One BLAS thread: the grading kernel and the sandbox

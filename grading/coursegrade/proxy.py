@@ -25,23 +25,20 @@ transformers) can reach a verdict.
 
 import copy
 import gc
-import json
 import os
 import signal
 import sys
 import time
 import warnings
-from pathlib import Path
 
 import numpy as np
 
-from . import sandbox, wire
+from . import sandbox
 from .channel import Channel, ChannelClosed, DeadlineExceeded, cut
+from .records import ExecutionReport, GradingPlan, SandboxSpec
 from .worker import OUTPUT_LIMIT
 
-GRACE = 5  # seconds beyond the worker's own time limits before the grader kills it
 MAX_RESTARTS = 5  # times a submission whose process died is started again
-SUBMISSION_TIMEOUT = 600  # seconds for everything of one submission, when the plan does not say
 
 
 # What a fresh kernel starts with, restored by fresh_state (this module is first imported
@@ -176,8 +173,8 @@ class Student:
         # Wall-clock limits are the grader's own: the sandbox's alarm is only a courtesy
         # that the student's code can switch off. Each read from the sandbox ends at a
         # deadline (channel.TimedReader), however much the sandbox writes meanwhile.
-        self.grace = plan.get("grace", GRACE)
-        self.budget = plan.get("submission_timeout", SUBMISSION_TIMEOUT)
+        self.grace = plan.grace
+        self.budget = plan.submission_timeout
         self.budget_end = time.monotonic() + self.budget
         self.expected = []         # indices of the cells the running process will announce
         self._depth = 0            # calls in progress (a callback may call again)
@@ -185,8 +182,7 @@ class Student:
     @classmethod
     def start(cls, plan_path, namespace=None):
         """Start the sandboxed submission; ``namespace`` is the grading notebook's globals()."""
-        plan = json.loads(Path(plan_path).read_text())
-        student = cls(plan)
+        student = cls(GradingPlan.load(plan_path))
         student.namespace = namespace if namespace is not None else {}
         student._launch()
         return student
@@ -195,15 +191,14 @@ class Student:
         if self.channel is not None:
             self.warnings += self.channel.warnings
             self.channel.close()
-        spec = json.loads(sandbox.spec_path(self.plan["workdir"]).read_text())
-        self.expected = [cell["index"] for cell in spec["cells"]]
+        spec = SandboxSpec.load(sandbox.spec_path(self.plan.workdir))
+        self.expected = [cell["index"] for cell in spec.cells]
         self.process, rfd, wfd = sandbox.launch(
-            self.plan["workdir"], self.plan["student_lib"], self.plan["memory_mb"],
-            disk_mb=self.plan.get("disk_mb", 256), cpu_seconds=self.budget + self.grace,
-            uid=self.plan.get("uid", sandbox.DEFAULT_UID))
+            self.plan.workdir, self.plan.student_lib, self.plan.memory_mb, disk_mb=self.plan.disk_mb,
+            cpu_seconds=self.budget + self.grace, uid=self.plan.uid)
         self.channel = Channel(rfd, wfd, where="in the submission's code", send_trace=False)
         self.ready = False
-        self._set_deadline(self.plan["cell_timeout"] + self.grace)   # imports, before the first cell
+        self._set_deadline(self.plan.cell_timeout + self.grace)   # imports, before the first cell
 
     def _set_deadline(self, seconds, outer=None):
         """The next reads from the sandbox end within ``seconds`` (and within ``outer``
@@ -211,7 +206,7 @@ class Student:
         deadline = min(time.monotonic() + seconds, self.budget_end)
         if outer is not None:
             deadline = min(deadline, outer)
-        self.channel.reader.deadline = deadline
+        self.channel.deadline = deadline
 
     def _budget_used(self):
         return time.monotonic() >= self.budget_end - 0.05
@@ -232,9 +227,8 @@ class Student:
             return False
         self.restarts += 1
         if skip is not None:
-            spec = json.loads(sandbox.spec_path(self.plan["workdir"]).read_text())
-            spec["cells"] = [c for c in spec["cells"] if c["index"] != skip]
-            sandbox.write_spec(self.plan["workdir"], spec)
+            path = sandbox.spec_path(self.plan.workdir)
+            SandboxSpec.load(path).without_cell(skip).save(path)
         self.process, self.ready = None, False   # started again by the next _wait_ready
         return True
 
@@ -249,7 +243,7 @@ class Student:
             current, announced = None, 0
             try:
                 while True:
-                    header, _ = self.channel._read()
+                    header, _ = self.channel.read()
                     op = header.get("op")
                     if op == "cell":
                         index = header.get("index")
@@ -258,7 +252,7 @@ class Student:
                                                      "where the grader expected another")
                         announced += 1
                         current = index
-                        self._set_deadline(self.plan["cell_timeout"] + self.grace)
+                        self._set_deadline(self.plan.cell_timeout + self.grace)
                     elif op == "ready":
                         if announced != len(self.expected):
                             raise _ProtocolViolation("a 'ready' message before its last cell ran")
@@ -271,7 +265,7 @@ class Student:
                     self._stop(f"{self._budget_reason()} {where}")
                     break
                 if isinstance(error, DeadlineExceeded):
-                    reason = (f"the submission's process kept running past the {self.plan['cell_timeout']:g} s "
+                    reason = (f"the submission's process kept running past the {self.plan.cell_timeout:g} s "
                               f"time limit (+{self.grace:g} s) {where} and was stopped")
                 elif isinstance(error, _ProtocolViolation):
                     reason = f"the submission's process broke the grader's protocol ({error}) {where}"
@@ -302,7 +296,7 @@ class Student:
         """The worker says the submission filled its private disk (only ever its own loss)."""
         if paths and isinstance(paths, list):
             problem = (f"the submission filled its private disk space ({', '.join(str(p)[:40] for p in paths[:2])}; "
-                       f"{self.plan.get('disk_mb', 256)} MiB each, disk_mb): writing more failed")
+                       f"{self.plan.disk_mb} MiB each, disk_mb): writing more failed")
             if problem not in self.problems:
                 self.problems.append(problem)
 
@@ -412,8 +406,8 @@ class Student:
         # A call's deadline covers the callbacks it makes, and calls made from those
         # callbacks end within the outer call's deadline.
         channel = self.channel
-        outer = channel.reader.deadline if self._depth else None
-        self._set_deadline(self.plan["call_timeout"] + self.grace, outer)
+        outer = channel.deadline if self._depth else None
+        self._set_deadline(self.plan.call_timeout + self.grace, outer)
         self._depth += 1
         try:
             return self.channel.request({"op": "call", "name": name, "errstate": errstate}, args, kwargs,
@@ -426,7 +420,7 @@ class Student:
             if self._budget_used():
                 self._stop(f"{self._budget_reason()} while running {name}")
                 raise SubmissionUnavailable(f"{name} cannot be checked: {self.dead}") from None
-            reason = (f"{name} did not return within {self.plan['call_timeout'] + self.grace:g} s "
+            reason = (f"{name} did not return within {self.plan.call_timeout + self.grace:g} s "
                       "and the submission was stopped")
             self._died(name, reason)
             raise TimeoutError(f"{name} did not return within the time limit (an endless loop?) and "
@@ -447,7 +441,7 @@ class Student:
             raise
         finally:
             self._depth -= 1
-            channel.reader.deadline = outer
+            channel.deadline = outer
             # The sandbox sends up to 20 warnings with each answer: keep a few, short.
             channel.warnings[:] = [cut(str(w), 500) for w in dict.fromkeys(channel.warnings)][:20]
 
@@ -467,9 +461,9 @@ class Student:
             self._wait_ready()
         if not self.dead and self.process is not None:
             try:
-                self.channel.reader.deadline = time.monotonic() + self.grace
-                wire.write_message(self.channel.writer, {"op": "bye"})
-                header, _ = self.channel._read()
+                self.channel.deadline = time.monotonic() + self.grace
+                self.channel.write({"op": "bye"})
+                header, _ = self.channel.read()
                 self._note_full(header.get("full"))
                 blocked = header.get("blocked", self.blocked)
                 self.blocked = [str(b)[:200] for b in blocked[:20]] if isinstance(blocked, list) else []
@@ -478,10 +472,8 @@ class Student:
         self._kill()
         if self.channel is not None:
             self.channel.close()   # the grading kernel lives on: its pipe ends must not pile up
-        report = {"cells": self.cells, "defined": self.defined, "blocked": sorted(set(self.blocked)),
-                  "problems": self.problems, "dead": self.dead, "calls": self.calls,
-                  "restarts": self.restarts,
-                  "warnings": [cut(str(w), 500) for w in dict.fromkeys(
-                      self.warnings + (self.channel.warnings if self.channel else []))][:20],
-                  "seconds": round(time.perf_counter() - self.started, 3)}
-        Path(self.plan["report"]).write_text(json.dumps(report))
+        ExecutionReport(cells=self.cells, defined=self.defined, blocked=sorted(set(self.blocked)),
+                        problems=self.problems, dead=self.dead, calls=self.calls, restarts=self.restarts,
+                        warnings=[cut(str(w), 500) for w in dict.fromkeys(
+                            self.warnings + (self.channel.warnings if self.channel else []))][:20],
+                        seconds=round(time.perf_counter() - self.started, 3)).save(self.plan.report)

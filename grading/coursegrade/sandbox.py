@@ -3,17 +3,21 @@
 The sandbox is bubblewrap (``bwrap``, Debian package ``bubblewrap``): a new mount,
 PID, network, IPC and UTS namespace in which the submission sees
 
-* the operating system (``/usr`` and friends) and the Python installation,
-  read-only;
+* the operating system (``/usr``, ``/bin``, ``/lib*`` and a few files of ``/etc``)
+  and the Python installation, read-only;
 * the course's virtual environment, read-only -- and nothing else of the course
   folder: not ``source/``, ``solutions/``, ``gradebook.db``, ``submitted/`` nor
   the other students' work;
-* ``/opt/coursegrade/lib/nnlearn``: the student's copy of the library, with the
-  reference answers of the assignment being graded switched off (``blocklist``);
-* ``/opt/coursegrade/input``: read-only, its own code cells and supporting files,
-  which the worker (before any student code runs) copies into its working folder;
-* a home (holding that working folder) and ``/tmp``: private, in memory and
-  size-capped (``disk_mb`` each), and no network at all.
+* ``/opt/coursegrade/lib`` (:data:`SANDBOX_OPT`): read-only, the student's copy of
+  the library (``lib/nnlearn``), with the reference answers of the assignment being
+  graded switched off (``blocklist``);
+* ``/opt/coursegrade/grader/coursegrade``: read-only, this package (the worker's code);
+* ``/opt/coursegrade/input`` (:data:`SANDBOX_INPUT`): read-only, the
+  :class:`~coursegrade.records.SandboxSpec` (its code cells and limits), its
+  supporting files and matplotlib's font cache, which the worker (before any student
+  code runs) copies into its working folder :data:`SANDBOX_WORK`;
+* a home :data:`SANDBOX_HOME` (holding that working folder) and ``/tmp``: private,
+  in memory and size-capped (``disk_mb`` each), and no network at all.
 
 Who it runs as. The submission never runs with a capability or as root:
 
@@ -44,7 +48,6 @@ What it does not protect against: reading what any local user may read in
 """
 
 import functools
-import json
 import logging
 import os
 import platform
@@ -57,6 +60,8 @@ import tempfile
 from pathlib import Path
 
 import coursegrade
+
+from .records import SPEC_NAME, SandboxSpec
 
 SANDBOX_HOME = "/home/student"
 SANDBOX_WORK = "/home/student/submission"
@@ -272,8 +277,10 @@ def prepare(workdir, cells, functions, cell_timeout, call_timeout, files_from=No
     """Fill ``workdir`` (a private folder outside the course) for one sandbox run.
 
     What the sandbox may read goes into ``workdir/input`` (mode 0755, files 0644: the
-    sandbox's uid reads it, nobody but the grader writes it). Returns the supporting
-    files of the submission that were left out, each with the reason.
+    sandbox's uid reads it, nobody but the grader writes it): the submission's
+    supporting files (from ``files_from``), matplotlib's font cache, and the
+    :class:`~coursegrade.records.SandboxSpec` with ``cells`` and the limits. Returns
+    the supporting files that were left out, each with the reason.
     """
     workdir = Path(workdir)
     inputs = workdir / "input"
@@ -282,21 +289,15 @@ def prepare(workdir, cells, functions, cell_timeout, call_timeout, files_from=No
         os.chmod(folder, 0o755)
     skipped = copy_supporting_files(files_from, inputs / "files") if files_from is not None else []
     _font_cache(inputs / "mpl")
-    spec = {"cells": cells, "functions": list(functions), "cell_timeout": cell_timeout,
-            "call_timeout": call_timeout, "file_dir": f"{SANDBOX_HOME}/received",
-            "files": f"{SANDBOX_INPUT}/files", "mpl": f"{SANDBOX_INPUT}/mpl", "work": SANDBOX_WORK}
-    write_spec(workdir, spec)
+    SandboxSpec(cells=cells, functions=list(functions), cell_timeout=cell_timeout, call_timeout=call_timeout,
+                work=SANDBOX_WORK, file_dir=f"{SANDBOX_HOME}/received", files=f"{SANDBOX_INPUT}/files",
+                mpl=f"{SANDBOX_INPUT}/mpl").save(spec_path(workdir))
     return skipped
 
 
 def spec_path(workdir):
-    return Path(workdir) / "input" / "spec.json"
-
-
-def write_spec(workdir, spec):
-    path = spec_path(workdir)
-    path.write_text(json.dumps(spec))
-    os.chmod(path, 0o644)
+    """Where :func:`prepare` puts the sandbox's spec (``input/spec.json``), outside the sandbox."""
+    return Path(workdir) / "input" / SPEC_NAME
 
 
 # --- seccomp: no child processes -------------------------------------------------------
@@ -405,7 +406,7 @@ def command(workdir, student_lib, rfd, wfd, memory_mb, disk_mb=256, cpu_seconds=
     for key, value in env.items():
         args += ["--setenv", key, value]
     args += ["--", *_drop_privileges(uid), str(venv_python), "-m", "coursegrade.worker",
-             f"{SANDBOX_INPUT}/spec.json", str(rfd), str(wfd)]
+             f"{SANDBOX_INPUT}/{SPEC_NAME}", str(rfd), str(wfd)]
     return args
 
 

@@ -30,22 +30,18 @@ import stat
 import warnings
 from pathlib import Path
 
+from .records import worst
+
 NOTEBOOK_CAP = 20 * 2**20   # bytes of one notebook
 FILE_CAP = 20 * 2**20       # bytes of one other file
 TOTAL_CAP = 100 * 2**20     # bytes of one submission
 MAX_FILES = 1000            # files of one submission
 MAX_DEPTH = 8               # folder levels below the submission folder
 CHUNK = 1 << 20
-STATUSES = ("graded", "flagged", "failed")  # from best to worst
 
 _DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
 _FILE_FLAGS = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC
 _SAFE_ID = re.compile(r"\w[\w.@+-]{0,99}")
-
-
-def worst(*statuses):
-    """The worst of some statuses: graded < flagged < failed."""
-    return max(statuses, key=STATUSES.index)
 
 
 class UnsafePath(Exception):

@@ -21,7 +21,6 @@ aliasing survives the trip and the callee can send back what it changed in place
 (``Encoder.refs``/``Decoder.objects``).
 """
 
-import io
 import json
 import math
 import struct
@@ -362,17 +361,3 @@ def update_in_place(original, new):
         original.bit_generator.state = new.bit_generator.state
         return True
     return False
-
-
-def dumps(value):
-    """Encode a value to bytes (one frame); for tests and files."""
-    encoder = Encoder()
-    header = {"value": encoder.encode(value), "nbuf": len(encoder.buffers)}
-    out = io.BytesIO()
-    write_message(out, header, encoder.buffers)
-    return out.getvalue()
-
-
-def loads(data):
-    header, buffers = read_message(io.BytesIO(data))
-    return Decoder(buffers).decode(header["value"])

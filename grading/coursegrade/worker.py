@@ -4,8 +4,8 @@ Started by ``sandbox.launch`` inside bubblewrap as::
 
     python -m coursegrade.worker SPEC.json READ_FD WRITE_FD
 
-SPEC.json (written by the grader) holds the submission's code cells and the time
-limits. Everything here runs with the student's code in the same process, so
+SPEC.json (a :class:`~coursegrade.records.SandboxSpec`, written by the grader) holds
+the submission's code cells and the time limits. Everything here runs with the student's code in the same process, so
 nothing here is trusted by the grader: this side only produces *answers*; the
 verdicts are computed by the tests in the grading kernel.
 
@@ -19,12 +19,13 @@ requests until ``bye``.
 import contextlib
 import gc
 import io
-import json
 import os
 import shutil
-import signal
 import sys
 import time
+
+from .channel import Channel, ChannelClosed, TimeLimit, time_limit
+from .records import SandboxSpec
 
 OUTPUT_LIMIT = 20_000  # characters of stdout/stderr kept per cell
 
@@ -53,27 +54,6 @@ class CappedText(io.TextIOBase):
         if self.dropped:
             value += f"\n[... {self.dropped} more characters of output not kept]\n"
         return value
-
-
-class TimeLimit(BaseException):
-    """Raised by the alarm inside code that runs over its time limit.
-
-    A BaseException, so that a student's ``except Exception`` does not swallow it.
-    """
-
-
-def _alarm(signum, frame):
-    raise TimeLimit("ran over the grader's time limit (an endless loop?) and was stopped")
-
-
-@contextlib.contextmanager
-def time_limit(seconds):
-    signal.signal(signal.SIGALRM, _alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
 
 
 def _error_record(error):
@@ -139,21 +119,16 @@ def _close_figures():
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
     spec_path, rfd, wfd = argv[0], int(argv[1]), int(argv[2])
-    with open(spec_path) as f:
-        spec = json.load(f)
+    spec = SandboxSpec.load(spec_path)
     _make_working_folder(spec)
 
     from IPython.core.interactiveshell import InteractiveShell
 
-    from . import wire
-    from .channel import Channel, TimedReader
-
     shell = InteractiveShell.instance()
-    channel = Channel(rfd, wfd, file_dir=spec.get("file_dir"))
-    channel.reader = TimedReader(rfd, None)
+    channel = Channel(rfd, wfd, file_dir=spec.file_dir, call_timeout=spec.call_timeout)
 
     def progress(index):
-        wire.write_message(channel.writer, {"op": "cell", "index": index})
+        channel.write({"op": "cell", "index": index})
 
     # From here on the student's code runs. The process's stderr is the grader's
     # sandbox.log, on the host's disk: it gets /dev/null (what the student's code prints
@@ -161,7 +136,7 @@ def main(argv=None):
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 2)
     os.close(devnull)
-    records = run_cells(shell, spec["cells"], spec["cell_timeout"], progress)
+    records = run_cells(shell, spec.cells, spec.cell_timeout, progress)
 
     def find(name):
         try:
@@ -175,27 +150,19 @@ def main(argv=None):
     # Only calls made while the student's functions are checked count: the notebook's
     # own demonstration cells may use a switched-off function and fail, harmlessly.
     _blocked_calls(clear=True)
-    wire.write_message(channel.writer, {"op": "ready", "cells": records, "blocked": [], "full": _full_disks(),
-                                        "defined": [n for n in spec["functions"] if n in shell.user_ns]})
-    call_timeout = spec["call_timeout"]
+    channel.write({"op": "ready", "cells": records, "blocked": [], "full": _full_disks(),
+                   "defined": [n for n in spec.functions if n in shell.user_ns]})
     while True:
         try:
-            header, buffers = wire.read_message(channel.reader)
-        except EOFError:
+            header, buffers = channel.read()
+        except ChannelClosed:   # the grader is gone, or sent garbage: nothing to answer
             return
         if header.get("op") == "bye":
-            wire.write_message(channel.writer, {"op": "bye", "blocked": _blocked_calls(), "full": _full_disks()})
+            channel.write({"op": "bye", "blocked": _blocked_calls(), "full": _full_disks()})
             return
         if header.get("op") != "call":
             return
-        try:
-            with time_limit(call_timeout):
-                channel.serve(header, buffers)
-        except TimeLimit:
-            wire.write_message(channel.writer, {
-                "op": "raise", "name": "TimeoutError", "types": ["TimeoutError"], "trace": "",
-                "message": f"{header.get('name')} did not return within {call_timeout:g} s "
-                           "(an endless loop?) and was stopped"})
+        channel.serve(header, buffers)     # under the call's time limit (Channel.call_timeout)
 
 
 def _make_working_folder(spec):
@@ -204,11 +171,9 @@ def _make_working_folder(spec):
 
     Runs before any student code: this is still the grader's code.
     """
-    work = spec.get("work")
-    if not work:
-        return
+    work = spec.work
     os.makedirs(work, exist_ok=True)
-    for source, target in ((spec.get("files"), work), (spec.get("mpl"), os.environ.get("MPLCONFIGDIR"))):
+    for source, target in ((spec.files, work), (spec.mpl, os.environ.get("MPLCONFIGDIR"))):
         if not source or not target or not os.path.isdir(source):
             continue
         os.makedirs(target, exist_ok=True)

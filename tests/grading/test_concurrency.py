@@ -16,7 +16,8 @@ import json
 import nbformat
 import pytest
 
-from coursegrade import cli
+from coursegrade.autograde import GRADER_ERROR_NOTE
+from coursegrade.records import RECORD_NAME
 from grading_helpers import ASSIGNMENT, autograded, committed_notebook, grade, make_course, submit
 
 OTHER = "05_backprop"
@@ -110,7 +111,7 @@ def test_a_grader_error_is_retried_in_the_run(graded):
     assert (row["status"], float(row["score"]), row["reason"]) == ("graded", _max_score(ASSIGNMENT), ""), \
         f"{row}\n{run!r}"
     assert (course / "grader-fault-flaky.count").read_text() == "2", "the fault was not injected once, then passed"
-    record = json.loads((autograded(course, "flaky") / cli.RECORD_NAME).read_text())
+    record = json.loads((autograded(course, "flaky") / RECORD_NAME).read_text())
     assert record["grader_error"] is False, record
 
 
@@ -118,9 +119,9 @@ def test_a_lasting_grader_error_is_not_the_students_result(graded, tmp_path):
     course, run = graded
     row = run.by_key["broken", ASSIGNMENT]
     assert row["status"] == "failed" and "injected grader fault 2" in row["reason"] \
-        and cli.GRADER_ERROR_NOTE in row["reason"], f"{row}\n{run!r}"
+        and GRADER_ERROR_NOTE in row["reason"], f"{row}\n{run!r}"
     assert (course / "grader-fault-broken.count").read_text() == "2", "not graded exactly twice"
-    record = json.loads((autograded(course, "broken") / cli.RECORD_NAME).read_text())
+    record = json.loads((autograded(course, "broken") / RECORD_NAME).read_text())
     assert record["grader_error"] is True, record
 
     # The grader is fixed: a plain re-run grades it again (and only it).

@@ -32,7 +32,7 @@ from pathlib import Path
 
 import pytest
 
-from coursegrade.cli import RECORD_NAME
+from coursegrade.records import RECORD_NAME
 from grading_helpers import (ASSIGNMENT, assert_one_row_each, autograded, committed_notebook, grade, make_course,
                              read_csv, submit)
 
@@ -273,7 +273,7 @@ def test_two_graders_at_once_share_one_database(sandbox, postgres, tmp_path):
     # The course is set up once (tables, the assignment), as `make generate` would: two
     # processes creating nbgrader's tables in an empty database at once would race.
     setup = subprocess.run([sys.executable, "-c", "import sys; from pathlib import Path; "
-                            "from coursegrade.cli import ensure_in_gradebook, open_nbgrader; "
+                            "from coursegrade.gradebook import ensure_in_gradebook, open_nbgrader; "
                             "print(ensure_in_gradebook(open_nbgrader(Path.cwd())[1], sys.argv[1:]))", ASSIGNMENT],
                            cwd=first, env=env, capture_output=True, text=True, timeout=300)
     assert setup.returncode == 0 and ASSIGNMENT in setup.stdout, (
