@@ -14,5 +14,10 @@ execution:
   pickles or code -- ``wire.py``;
 * ``execute.py`` is the nbgrader preprocessor that ties these together,
   ``repair.py`` puts back test cells a submission lost (where nbgrader 0.9.6's own
-  step fails), and ``cli.py`` is the one grading command (``make grade``).
+  step fails), and ``cli.py`` is the one grading command (``make grade``), with one
+  module per step (``discover``, ``gradebook``, ``pool``, ``autograde``, ``grades``);
+* what crosses a process boundary is a typed record of ``records.py``; the course
+  layout (assignment folders, markers, time limits) is ``layout.py``.
+
+grading/README.md draws the four processes and which module runs in which.
 """

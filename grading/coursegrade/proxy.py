@@ -54,9 +54,10 @@ def fresh_state():
     numpy's error state and the warning filters, closes figures and collects garbage.
     """
     np.seterr(**_PRISTINE["errstate"])
+    # resetwarnings() also marks the filters changed, so the "already warned" caches of
+    # the old ones are dropped (setting warnings.filters alone would not do that).
+    warnings.resetwarnings()
     warnings.filters[:] = _PRISTINE["filters"]
-    if hasattr(warnings, "_filters_mutated"):
-        warnings._filters_mutated()     # drop the cache of the old filters
     plt = sys.modules.get("matplotlib.pyplot")
     if plt is not None:
         plt.close("all")
@@ -343,7 +344,10 @@ class Student:
             except Exception:  # noqa: BLE001 -- still running: described as unresponsive
                 return f"broke the protocol ({error})"
         if code < 0:
-            name = signal.Signals(-code).name if -code in signal.Signals._value2member_map_ else -code
+            try:
+                name = signal.Signals(-code).name
+            except ValueError:
+                name = -code
             return f"was killed by signal {name} (out of memory?)"
         return f"exited with code {code} (sys.exit/os._exit, or out of memory)"
 

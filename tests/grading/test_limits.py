@@ -30,7 +30,7 @@ NB = f"{ASSIGNMENT}.ipynb"
 MAX_SCORE = sum(cell.metadata["nbgrader"]["points"] for cell in nbformat.read(SOLUTION, as_version=4).cells
                 if cell.metadata.get("nbgrader", {}).get("grade"))
 LIMITS = {"cell_timeout": 5, "call_timeout": 3, "submission_timeout": 30, "memory_mb": 1024, "disk_mb": 16}
-GRACE = 5                        # proxy.GRACE: the grader's deadline is the limit + this
+GRACE = 5                        # records.GradingPlan.grace: the grader's deadline is the limit + this
 
 # Switches off the sandbox's own alarm: from here on only the grader's deadlines count.
 NO_ALARM = """
