@@ -111,7 +111,8 @@ class _JsonRecord:
                     raise RecordError(f"{where}: field {name!r} is missing")
                 continue
             if not _type_ok(data[name], hints[name]):
-                raise RecordError(f"{where}: field {name!r} is {type(data[name]).__name__}, not {hints[name]}")
+                expected = getattr(hints[name], "__name__", None) or str(hints[name])
+                raise RecordError(f"{where}: field {name!r} is {type(data[name]).__name__}, not {expected}")
             values[name] = tuple(data[name]) if typing.get_origin(hints[name]) is tuple else data[name]
         record = cls(**values)
         problem = record.problem()
