@@ -12,8 +12,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from .gradebook import call_nbgrader, failure_reason, open_nbgrader
-from .records import (FAILURE_LOG, GRADING_REPORT_SUFFIX, GradingReport, Record, RecordError, Row,
-                      worst)
+from .records import (FAILED, FAILURE_LOG, FLAGGED, GRADED, GRADING_REPORT_SUFFIX, GradingReport, Record,
+                      RecordError, Row, worst)
 from .submission import first_line
 
 GRADER_ERROR_NOTE = ("an error of the grader, not of the submission: it was graded twice in this run "
@@ -62,12 +62,12 @@ def read_grading_reports(folder):
     Returns ``(status, reasons)``; ``("graded", [])`` when there is none. An
     unreadable report flags the submission.
     """
-    status, reasons = "graded", []
+    status, reasons = GRADED, []
     for path in sorted(Path(folder).glob("*" + GRADING_REPORT_SUFFIX)):
         try:
             report = GradingReport.load(path)
         except RecordError as err:
-            status = worst(status, "flagged")
+            status = worst(status, FLAGGED)
             reasons.append(f"unreadable grading report ({err})")
             continue
         status = worst(status, report.status)
@@ -93,7 +93,7 @@ def grade_task(task):
         max_score = state.max_score(assignment)
         result = call_nbgrader(lambda: _autograde_staged(state, task))
         if not result["success"]:
-            status, grader_error = "failed", True
+            status, grader_error = FAILED, True
             reasons.append(f"autograde failed: {failure_reason(result)} (nbgrader's log: "
                            f"{autograded.relative_to(state.root) / FAILURE_LOG})")
             autograded.mkdir(parents=True, exist_ok=True)
@@ -102,17 +102,17 @@ def grade_task(task):
         else:
             feedback = call_nbgrader(lambda: state.api.generate_feedback(assignment, student, force=True))
             if not feedback["success"]:
-                status = worst(status, "flagged")
+                status = worst(status, FLAGGED)
                 reasons.append(f"no feedback: {failure_reason(feedback)}")
             score, max_score, manual = state.scores(student, assignment)
             if manual:
-                status = worst(status, "flagged")
+                status = worst(status, FLAGGED)
                 reasons.append(f"{manual} cell(s) need manual grading")
             report_status, report_reasons = read_grading_reports(autograded)
             status = worst(status, report_status)
             reasons.extend(report_reasons)
     except Exception as err:  # noqa: BLE001 -- one bad submission must never stop the batch
-        status, score, grader_error = "failed", 0, True
+        status, score, grader_error = FAILED, 0, True
         reasons.append(f"grading error: {type(err).__name__}: {first_line(err)}")
     if state.cancel.is_set():
         return None

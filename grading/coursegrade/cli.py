@@ -38,7 +38,7 @@ from .errors import CourseError
 from .gradebook import (check_grading_can_run, ensure_in_gradebook, ensure_students, max_scores,
                         open_nbgrader)
 from .grades import missing_or_doubled, summary, write_csv
-from .records import Record, Row
+from .records import FAILED, Record, Row
 
 
 @dataclass(frozen=True)
@@ -102,7 +102,7 @@ def grade(options):
         maxima = max_scores(api, options.assignments)
         rows = list(found.done)
         for item in found.unreadable:
-            row = Row.make(item.student, item.assignment, "failed", item.reasons, 0, maxima[item.assignment])
+            row = Row.make(item.student, item.assignment, FAILED, item.reasons, 0, maxima[item.assignment])
             if item.sha256 is not None:
                 Record.of(row, item.sha256, graders[item.assignment]).save_in(item.autograded)
             rows.append(row)

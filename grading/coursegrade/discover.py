@@ -22,7 +22,7 @@ from pathlib import Path
 
 from . import layout
 from .errors import CourseError
-from .records import Record, Task
+from .records import FAILED, Record, Task
 from .submission import UnsafePath, id_problem, shown, stage, submission_hash
 
 STAGING_PREFIX = ".coursegrade-staged-"      # in the course root: the copies nbgrader grades, per run
@@ -151,7 +151,7 @@ def survey(options, submitted, autograded_dir, graders, staged_root):
             try:
                 sha = submission_hash(submitted, student, assignment)
                 done = None if options.force else Record.find(autograded, sha, graders[assignment])
-                if done is not None and not (options.retry_failed and done.status == "failed"):
+                if done is not None and not (options.retry_failed and done.status == FAILED):
                     result.done.append(done)
                     continue
                 status, reasons, gradable, sha = stage(submitted, student, assignment, expected, staged_root)

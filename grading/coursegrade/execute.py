@@ -39,7 +39,8 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Bool, Integer, Unicode
 
 from . import blocklist, contract, layout, notebook, sandbox, submission
-from .records import EXECUTION_REPORT_NAME, PLAN_NAME, ExecutionReport, GradingPlan, GradingReport, RecordError
+from .records import (EXECUTION_REPORT_NAME, FLAGGED, GRADED, PLAN_NAME, ExecutionReport, GradingPlan, GradingReport,
+                      RecordError)
 
 OUTPUT_TEXT_LIMIT = 10_000       # characters of one output's text in the autograded notebook
 OUTPUT_DATA_LIMIT = 1_000_000    # characters of one rich output (an image, base64)
@@ -120,7 +121,7 @@ class SandboxedExecute(NbGraderPreprocessor):
         reasons = list(dict.fromkeys(problems + report.problems))
         if report.blocked:
             reasons.append("called reference functions switched off for grading: " + ", ".join(report.blocked))
-        GradingReport(status="flagged" if reasons else "graded", reasons=reasons, calls=report.calls,
+        GradingReport(status=FLAGGED if reasons else GRADED, reasons=reasons, calls=report.calls,
                       seconds=report.seconds, warnings=report.warnings).save(GradingReport.path(build_dir, name))
         return nb, resources
 

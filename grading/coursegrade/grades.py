@@ -11,7 +11,7 @@ import os
 from collections import Counter
 from pathlib import Path
 
-from .records import Row
+from .records import GRADED, Row
 
 CSV_FIELDS = tuple(f.name for f in dataclasses.fields(Row))
 
@@ -45,7 +45,7 @@ def summary(rows, csv_path):
     lines = [f"graded {tally['graded']}, flagged {tally['flagged']}, failed {tally['failed']}: "
              f"{len(rows)} row(s) in {csv_path}"]
     for row in rows:
-        if row.status != "graded":   # a reason may quote a submission: no control characters
+        if row.status != GRADED:   # a reason may quote a submission: no control characters
             line = f"  {row.status:7} {row.assignment} {row.student}: {row.reason}"
             lines.append("".join(c if c.isprintable() else ascii(c)[1:-1] for c in line))
     return lines

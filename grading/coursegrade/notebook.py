@@ -13,6 +13,7 @@
 
 import ast
 import builtins
+import copy
 import importlib.util
 import re
 
@@ -252,7 +253,7 @@ def grading_notebook(source_nb, plan_path, cwd=None, mutates=None, keeps_inputs=
                  "import coursegrade.proxy\n"
                  "coursegrade.proxy.fresh_state()\n"
                  f"{STUDENT} = coursegrade.proxy.Student.start({str(plan_path)!r}, globals())")
-    nb = nbformat.v4.new_notebook(metadata=source_nb.metadata)
+    nb = nbformat.v4.new_notebook(metadata=copy.deepcopy(source_nb.metadata))
     nb.cells.append(nbformat.v4.new_code_cell(preamble))
     for kind, item in keep:
         if kind == "proxy":

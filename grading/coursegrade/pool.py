@@ -21,7 +21,7 @@ from pathlib import Path
 
 from . import autograde
 from .errors import CourseError, Interrupted
-from .records import Row
+from .records import FAILED, Row
 
 WORKER_LOG = "coursegrade.log"      # in the course root: the workers' stdout/stderr
 PRELOAD = ["coursegrade.autograde", "coursegrade.execute", "nbgrader.apps.api", "nbgrader.apps.baseapp",
@@ -155,7 +155,7 @@ class Pool:
                 progress.update(1)
 
         def died_row(task):      # no record: the next run tries again (the cause may lie elsewhere)
-            return Row.make(task.student, task.assignment, "failed",
+            return Row.make(task.student, task.assignment, FAILED,
                             list(task.reasons) + ["the grading process died while grading this submission "
                                                   "(out of memory, or killed?); the next run tries again"],
                             0, max_scores[task.assignment])

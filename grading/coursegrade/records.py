@@ -35,7 +35,8 @@ import typing
 from dataclasses import dataclass, field
 from pathlib import Path
 
-STATUSES = ("graded", "flagged", "failed")   # from best to worst
+GRADED, FLAGGED, FAILED = "graded", "flagged", "failed"   # the statuses of a row
+STATUSES = (GRADED, FLAGGED, FAILED)                     # from best to worst
 
 SPEC_NAME = "spec.json"                      # in the sandbox's input folder
 PLAN_NAME = "plan.json"                      # in the grading process's private work folder
@@ -210,7 +211,7 @@ class GradingReport(_JsonRecord):
     warnings: list = field(default_factory=list)
 
     def problem(self):
-        if self.status not in ("graded", "flagged"):
+        if self.status not in (GRADED, FLAGGED):
             return f"status {self.status!r} is not graded or flagged"
         return None
 

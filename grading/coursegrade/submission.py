@@ -30,7 +30,7 @@ import stat
 import warnings
 from pathlib import Path
 
-from .records import worst
+from .records import FAILED, FLAGGED, GRADED, worst
 
 NOTEBOOK_CAP = 20 * 2**20   # bytes of one notebook
 FILE_CAP = 20 * 2**20       # bytes of one other file
@@ -290,30 +290,30 @@ def check_notebook(path):
     try:
         raw = read_regular(path, NOTEBOOK_CAP)
     except UnsafePath as err:
-        return "failed", str(err)
+        return FAILED, str(err)
     if not raw.strip():
-        return "failed", f"empty file: {path.name} ({len(raw)} bytes)"
+        return FAILED, f"empty file: {path.name} ({len(raw)} bytes)"
     try:
         data = json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError as err:
-        return "failed", f"not valid JSON: {path.name} is not UTF-8 text ({err})"
+        return FAILED, f"not valid JSON: {path.name} is not UTF-8 text ({err})"
     except json.JSONDecodeError as err:
-        return "failed", f"not valid JSON: {path.name}: {err}"
+        return FAILED, f"not valid JSON: {path.name}: {err}"
     if not isinstance(data, dict):
-        return "failed", f"not a notebook: {path.name} is a JSON {type(data).__name__}, not an object"
+        return FAILED, f"not a notebook: {path.name} is a JSON {type(data).__name__}, not an object"
     if "nbformat" not in data:
-        return "failed", f"not a notebook: {path.name} is JSON without the field 'nbformat'"
+        return FAILED, f"not a notebook: {path.name} is JSON without the field 'nbformat'"
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # nbformat warns about missing cell ids etc.
         try:
             nb = nbformat.reads(raw.decode("utf-8"), as_version=4)
         except Exception as err:  # noqa: BLE001 -- nbformat raises many types for malformed notebooks
-            return "failed", f"not a notebook: {path.name}: {first_line(err)}"
+            return FAILED, f"not a notebook: {path.name}: {first_line(err)}"
         try:
             nbformat.validate(nb)
         except nbformat.ValidationError as err:
-            return "flagged", f"invalid notebook: {path.name}: {first_line(err.message)}"
-    return "graded", ""
+            return FLAGGED, f"invalid notebook: {path.name}: {first_line(err.message)}"
+    return GRADED, ""
 
 
 def first_line(value):
@@ -354,24 +354,24 @@ def stage(submitted, student, assignment, expected, staged_root):
     try:
         result = scan(open_folder(submitted, student, assignment), stage_to=target)
     except UnsafePath as err:
-        return "failed", [f"not read: {err}"], False, None
+        return FAILED, [f"not read: {err}"], False, None
     reasons = result.reasons() + _drop_bad_timestamp(target)
-    status = "flagged" if reasons else "graded"
+    status = FLAGGED if reasons else GRADED
     present = result.notebooks()
     if not present:
-        return "failed", reasons + [f"no notebook: {where} has no readable .ipynb file "
+        return FAILED, reasons + [f"no notebook: {where} has no readable .ipynb file "
                                     f"(expected {', '.join(expected)})"], False, result.sha256
     missing = [name for name in expected if name not in present]
     others = [name for name in present if name not in expected]
     if len(expected) == 1 and missing and len(others) == 1:
         os.rename(target / others[0], target / expected[0])
-        status = worst(status, "flagged")
+        status = worst(status, FLAGGED)
         reasons.append(f"renamed: {others[0]} graded as {expected[0]}")
     elif missing and len(missing) == len(expected):
-        return "failed", reasons + [f"no {' or '.join(expected)} in {where}, but {len(others)} other notebooks "
+        return FAILED, reasons + [f"no {' or '.join(expected)} in {where}, but {len(others)} other notebooks "
                                     f"({', '.join(others)}): cannot tell which one to grade"], False, result.sha256
     elif missing:
-        status = worst(status, "flagged")
+        status = worst(status, FLAGGED)
         reasons += [f"missing notebook: {name} (scored 0)" for name in missing]
     for name in others:
         if (target / name).exists():
@@ -379,7 +379,7 @@ def stage(submitted, student, assignment, expected, staged_root):
     for name in expected:
         if (target / name).is_file():
             check, reason = check_notebook(target / name)
-            if check != "graded":
+            if check != GRADED:
                 status = worst(status, check)
                 reasons.append(reason)
-    return status, reasons, status != "failed", result.sha256
+    return status, reasons, status != FAILED, result.sha256

@@ -33,6 +33,7 @@ import numpy as np
 MAX_HEADER_BYTES = 16 * 2**20
 MAX_TOTAL_BYTES = 512 * 2**20
 MAX_FILE_BYTES = 32 * 2**20
+MAX_DEPTH = 100              # levels of nested lists, tuples and dicts in one value
 _NUMERIC_KINDS = "biufc"
 _BIT_GENERATORS = ("PCG64", "PCG64DXSM", "MT19937", "Philox", "SFC64")
 
@@ -113,6 +114,7 @@ class Encoder:
         self.refs = {}        # id(obj) -> our reference number (for mutable objects we send)
         self.objects = []     # reference number -> object
         self._keep = []       # keep encoded objects alive so their ids stay unique
+        self._depth = 0       # containers being encoded (nesting)
 
     def _new_ref(self, obj):
         ref = len(self.objects)
@@ -130,6 +132,16 @@ class Encoder:
         return {"buf": len(self.buffers) - 1, "dtype": data.dtype.str, "shape": list(a.shape)}
 
     def encode(self, value):
+        """The JSON-able form of ``value``; Unsupported for what the wire does not carry."""
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise Unsupported(f"a value nested more than {MAX_DEPTH} levels deep")
+            return self._encode(value)
+        finally:
+            self._depth -= 1
+
+    def _encode(self, value):
         if id(value) in self.known:
             return {"__t": "known", "ref": self.known[id(value)]}
         if id(value) in self.refs:
@@ -137,7 +149,12 @@ class Encoder:
         if value is None or isinstance(value, (bool, str)):
             return value
         if isinstance(value, int) and not isinstance(value, np.integer):
-            return value if abs(value) < 2**63 else {"__t": "bigint", "v": str(value)}
+            if abs(value) < 2**63:
+                return value
+            try:
+                return {"__t": "bigint", "v": str(value)}
+            except ValueError:    # past Python's int-to-str digit limit (4300)
+                raise Unsupported("an int of more than 4300 digits") from None
         if isinstance(value, float) and not isinstance(value, np.floating):
             return value if math.isfinite(value) else {"__t": "float", "v": repr(value)}
         if isinstance(value, complex):
@@ -328,7 +345,7 @@ def make_generator(state):
     bit_generator = getattr(np.random, state["bit_generator"])()
     try:
         bit_generator.state = _numpy_state(state)
-    except (TypeError, ValueError, KeyError) as error:
+    except (TypeError, ValueError, KeyError, IndexError) as error:
         raise WireError(f"bad random generator state: {error}") from None
     return np.random.Generator(bit_generator)
 

@@ -294,11 +294,6 @@ def test_grading_notebook_cells_do_not_share_metadata_with_the_source(tmp_path):
     assert source.cells[5].metadata == meta("test_sigmoid", grade=True, points=1)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "notebook bug (latent): grading_notebook passes source_nb.metadata to new_notebook, which keeps the "
-    "same NotebookNode, so what nbclient writes into the grading notebook's metadata (language_info, "
-    "widgets) lands in the instructor's notebook object, against the docstring ('source_nb is not "
-    "changed'); harmless today only because execute.py reads source_nb afresh for every submission"))
 def test_grading_notebook_does_not_share_notebook_metadata_with_the_source(tmp_path):
     source = source_notebook()
     nb = notebook.grading_notebook(source, tmp_path / "plan.json")
