@@ -247,7 +247,7 @@ def _number(value):
 
 
 @dataclass(frozen=True)
-class Record(_JsonRecord):
+class Record(Row, _JsonRecord):
     """A finished submission (``.coursegrade.json``): its row, and what it was graded from.
 
     A later run takes the row from here, without grading, while the submitted files
@@ -257,12 +257,6 @@ class Record(_JsonRecord):
     not count as done.
     """
 
-    student: str
-    assignment: str
-    score: float
-    max_score: float
-    status: str
-    reason: str
     sha256: str
     grader: str
     grader_error: bool = False
@@ -279,7 +273,7 @@ class Record(_JsonRecord):
 
     @property
     def row(self):
-        return Row(self.student, self.assignment, self.score, self.max_score, self.status, self.reason)
+        return Row(**{f.name: getattr(self, f.name) for f in dataclasses.fields(Row)})
 
     @classmethod
     def find(cls, autograded, sha256, grader):
