@@ -127,6 +127,11 @@ c.SandboxedExecute.disk_mb = 256         # its private home, and its /tmp (both 
 # Feedback never shows hidden tests: their source is removed from the test cells, and
 # SandboxedExecute already cut error tracebacks down to the exception's message.
 c.GenerateFeedback.preprocessors = [SanitizeSubmission, GetGrades, ClearHiddenTests, CSSHTMLHeaderPreprocessor]
+# Feedback pages show code cells as escaped plain text: syntax highlighting was about 70 %
+# of generate_feedback's time (coursegrade/feedback.py). The formgrader keeps it.
+from coursegrade.feedback import FeedbackExporter  # noqa: E402
+
+c.GenerateFeedback.exporter_class = FeedbackExporter
 # nbconvert's own sanitising, for the feedback HTML and the formgrader's pages: it cleans
 # HTML outputs and raw cells and leaves out widget state and JavaScript outputs (nbgrader's
 # templates render markdown without it: SanitizeSubmission covers that).

@@ -14,6 +14,8 @@
 import ast
 import builtins
 import copy
+import hashlib
+import json
 import importlib.util
 import re
 
@@ -212,33 +214,15 @@ def grading_notebook(source_nb, plan_path, cwd=None, mutates=None, keeps_inputs=
     graded another submission before: ``proxy.fresh_state``), moves to ``cwd`` and
     starts the sandboxed submission.
     """
-    functions = set(solution_functions(source_nb))
-    parameters = solution_parameters(source_nb)
+    parameters, kept = _analyse(source_nb)
     mutates = mutates or {}
     for name, changed in mutates.items():
         unknown = sorted(set(changed) - set(parameters.get(name, [])))
         if unknown:
             raise ValueError(f"the contract says {name} may change {unknown} in place, but the solution's "
                              f"{name} has no such parameter ({parameters.get(name)})")
-    modules = module_names(source_nb)
     code = [c for c in source_nb.cells if c.cell_type == "code"]
-    keep, needed = [], set()
-    for cell in reversed(code):
-        tree = _python(cell.source)
-        if is_solution(cell):
-            names = sorted(n for n in defined_names(tree) if n in functions) if tree else []
-            wanted = [n for n in names if n in needed]
-            if wanted:
-                keep.append(("proxy", wanted))
-            continue
-        if tree is None:
-            if is_test(cell):
-                keep.append(("cell", cell))
-            continue
-        if is_test(cell) or defined_names(tree, modules) & needed:
-            keep.append(("cell", cell))
-            needed |= used_names(tree)
-    keep.reverse()
+    keep = [(kind, code[item] if kind == "cell" else item) for kind, item in kept]
 
     # The working folder first: the kernel may have graded another submission, whose
     # folder is gone, and %reset needs a current folder that exists. Then a clean
@@ -265,3 +249,42 @@ def grading_notebook(source_nb, plan_path, cwd=None, mutates=None, keeps_inputs=
             nb.cells.append(nbformat.v4.new_code_cell(item.source, metadata=dict(item.metadata)))
     nb.cells.append(nbformat.v4.new_code_cell(f"{STUDENT}.finish()"))
     return nb
+
+
+_ANALYSES = {}   # digest of a source notebook's code cells -> what _analyse found
+
+
+def _analyse(source_nb):
+    """``(parameters, kept)``: the solution functions' parameters, and which code cells the
+    grading notebook keeps: ``("proxy", [names])`` for a solution cell, ``("cell", i)``
+    for the i-th code cell. Cached per source notebook: parsing it is a tenth of the
+    grading process's own time per submission, and every submission has the same one.
+    """
+    code = [c for c in source_nb.cells if c.cell_type == "code"]
+    digest = hashlib.sha256(json.dumps([[c.source, c.get("metadata", {})] for c in code], sort_keys=True,
+                                       default=str).encode()).hexdigest()
+    if digest in _ANALYSES:
+        return _ANALYSES[digest]
+    functions = set(solution_functions(source_nb))
+    parameters = solution_parameters(source_nb)
+    modules = module_names(source_nb)
+    kept, needed = [], set()
+    for i in reversed(range(len(code))):
+        cell = code[i]
+        tree = _python(cell.source)
+        if is_solution(cell):
+            names = sorted(n for n in defined_names(tree) if n in functions) if tree else []
+            wanted = [n for n in names if n in needed]
+            if wanted:
+                kept.append(("proxy", wanted))
+            continue
+        if tree is None:
+            if is_test(cell):
+                kept.append(("cell", i))
+            continue
+        if is_test(cell) or defined_names(tree, modules) & needed:
+            kept.append(("cell", i))
+            needed |= used_names(tree)
+    kept.reverse()
+    _ANALYSES[digest] = parameters, kept
+    return parameters, kept
