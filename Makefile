@@ -19,8 +19,8 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-# Touched after a successful install; older than requirements.txt or
-# lib/pyproject.toml means the environment must be brought up to date.
+# Touched after a successful install; older than requirements.txt or a pyproject.toml
+# of the three editable packages means the environment must be brought up to date.
 STAMP := $(VENV)/.course-installed
 BENCH_STAMP := $(VENV)/.bench-installed
 # Test-only packages (Playwright for the browser tests) live in tests/requirements.txt:
@@ -49,7 +49,7 @@ export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 help:
 	@sed -n 's/^## *//p' $(firstword $(MAKEFILE_LIST))
 
-$(STAMP): requirements.txt lib/pyproject.toml
+$(STAMP): requirements.txt lib/pyproject.toml grading/pyproject.toml tools/pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
 	  || { echo "The course needs Python 3.11 or newer; '$(PYTHON)' is $$($(PYTHON) -V 2>&1). Try: make $(MAKECMDGOALS) PYTHON=python3.11" >&2; exit 1; }
 	@test -x $(BIN)/python || { echo "Creating $(VENV) with $(PYTHON)"; $(PYTHON) -m venv $(VENV); }
