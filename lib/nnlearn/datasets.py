@@ -8,6 +8,9 @@
   separate. Plot them, train a network, and look at its decision boundary.
 * :func:`make_image_like_classification` -- a high-dimensional problem with the
   shape of flattened images, for benchmarks and the image notebook.
+* :func:`load_digits` -- one *real* data set that ships with the library: 1,797
+  handwritten digits, 8x8 pixels each (UCI, CC BY 4.0). Read from a file in the
+  package, never downloaded.
 
 Every generator takes ``seed`` (``None``, an int or a
 :class:`numpy.random.Generator`): the same seed gives the same data. Classes are
@@ -16,7 +19,11 @@ first rows are not all of one class. Classification sets return ``X`` as float64
 ``(n_samples, 2)`` and integer labels ``y`` of shape ``(n_samples,)``.
 """
 
+import hashlib
 import numbers
+import zipfile
+import zlib
+from pathlib import Path
 
 import numpy as np
 
@@ -30,6 +37,10 @@ __all__ = [
     "make_spirals",
     "make_xor",
     "make_image_like_classification",
+    "DIGITS_PATH",
+    "DIGITS_CHECKSUM",
+    "DIGITS_LICENSE_PATH",
+    "load_digits",
 ]
 
 
@@ -380,3 +391,125 @@ def make_image_like_classification(n_samples, n_features, n_classes=2, seed=None
     X += rng.standard_normal((n, d), dtype=work)
     X /= X.std()
     return X.astype(dtype, copy=False), y.astype(np.int64)
+
+
+# ---------------------------------------------------------------------------
+# a real data set, shipped with the library
+
+DIGITS_PATH = Path(__file__).resolve().parent / "data" / "digits.npz"
+"""Where :func:`load_digits` reads the digits: ``nnlearn/data/digits.npz``, installed with the package."""
+
+DIGITS_LICENSE_PATH = DIGITS_PATH.parent / "DIGITS_LICENSE"
+"""The digits' source, attribution and licence (CC BY 4.0), next to the data file."""
+
+DIGITS_CHECKSUM = "87ff0c9e40dc7e2c0e34e7257799c2e3f3aec1a016363bb11cad869ec428a826"
+"""SHA-256 of the digits as stored: ``images.tobytes() + labels.tobytes()`` (both uint8).
+
+:func:`load_digits` recomputes it on every load (a fraction of a millisecond), so a
+damaged or edited data file is reported instead of silently training on wrong data.
+"""
+
+_DIGITS_SHAPE = (1797, 8, 8)
+
+
+def _digits_file_error(path, reason):
+    return OSError(
+        f"the digits data file {str(path)!r} {reason}. It is part of the nnlearn "
+        "library: reinstall the library (from the course folder: "
+        "python -m pip install --force-reinstall --no-deps -e ./lib)"
+    )
+
+
+def _read_digits(path):
+    """``(images, labels)`` as stored in ``path`` (uint8), checked, or an ``OSError`` naming the file."""
+    if not path.is_file():
+        raise _digits_file_error(path, "is a folder, not a file" if path.is_dir() else "is missing")
+    if not zipfile.is_zipfile(path):  # an .npz is a zip archive; anything else (a pickle, a .npy) is refused here
+        raise _digits_file_error(path, "is damaged: it is not a NumPy .npz archive")
+    try:
+        with np.load(path, allow_pickle=False) as archive:  # never unpickles anything
+            arrays = {key: np.asarray(archive[key]) for key in ("images", "labels") if key in archive.files}
+    except ValueError as err:
+        reason = "holds pickled Python objects, which nnlearn never loads" if "pickle" in str(err) else str(err)
+        raise _digits_file_error(path, f"is damaged: {reason}") from None
+    except (OSError, EOFError, KeyError, zipfile.BadZipFile, zlib.error) as err:
+        raise _digits_file_error(path, f"is damaged and cannot be read ({type(err).__name__}: {err})") from None
+    missing = [key for key in ("images", "labels") if key not in arrays]
+    if missing:
+        raise _digits_file_error(path, f"is damaged: it lacks the array(s) {missing}")
+    images, labels = arrays["images"], arrays["labels"]
+    if images.shape != _DIGITS_SHAPE or images.dtype != np.uint8 or labels.shape != _DIGITS_SHAPE[:1] \
+            or labels.dtype != np.uint8:
+        raise _digits_file_error(
+            path,
+            f"is damaged: it holds the wrong arrays (images {images.dtype} {images.shape}, labels {labels.dtype} {labels.shape}; "
+            f"expected uint8 {_DIGITS_SHAPE} and uint8 {_DIGITS_SHAPE[:1]})",
+        )
+    digest = hashlib.sha256(images.tobytes() + labels.tobytes()).hexdigest()
+    if digest != DIGITS_CHECKSUM:
+        raise _digits_file_error(path, f"is damaged or was changed (SHA-256 {digest[:12]}... instead of {DIGITS_CHECKSUM[:12]}...)")
+    return images, labels
+
+
+def load_digits(as_float=False, flatten=False):
+    """The UCI handwritten digits: 1,797 real images of the digits 0-9, 8x8 pixels each.
+
+    People wrote digits on a form; the scans were cut into 32x32 black-and-white
+    bitmaps, and every 4x4 block of a bitmap became one pixel whose value counts
+    the block's ink: 0 (white paper) to 16 (all ink). What is left is a tiny 8x8
+    grey picture -- small enough that a network with one hidden layer learns it in
+    seconds, yet real handwriting, from 13 writers, with all its sloppiness.
+
+    Parameters
+    ----------
+    as_float : bool
+        ``False`` (default): the stored integers, uint8 from 0 to 16.
+        ``True``: float64 from 0.0 to 1.0 (the pixel divided by 16), ready to go
+        into a network.
+    flatten : bool
+        ``False`` (default): images of shape ``(n, 8, 8)``, to look at
+        (``plt.imshow(images[0], cmap="gray_r")``). ``True``: one row of 64 pixels
+        per image, shape ``(n, 64)`` -- samples as rows, the shape a dense network
+        takes (row by row: pixel ``(r, c)`` is column ``8 * r + c``).
+
+    Returns
+    -------
+    images : ndarray, shape (1797, 8, 8), or (1797, 64) if ``flatten``
+        uint8 in ``0 .. 16``, or float64 in ``[0, 1]`` if ``as_float``. A fresh
+        copy: change it as you like.
+    labels : ndarray of int64, shape (1797,)
+        The digit each image shows, ``0 .. 9``.
+
+    The classes are nearly balanced: 178, 182, 177, 183, 181, 182, 181, 179, 174
+    and 180 images of the digits 0 to 9. The images come in the stored order (not
+    sorted by class, but not shuffled by a seed either), so take a random split
+    for training, validation and test, e.g. with ``train_test_split``.
+
+    Source and licence: Alpaydin, E. and Kaynak, C. (1998). Optical Recognition of
+    Handwritten Digits [Dataset]. UCI Machine Learning Repository.
+    https://doi.org/10.24432/C50P49 -- licensed under CC BY 4.0
+    (https://creativecommons.org/licenses/by/4.0/). These are the set's 1,797
+    *test* images, the ones scikit-learn ships as ``load_digits``, stored
+    unchanged as uint8 arrays in ``nnlearn/data/digits.npz``
+    (:data:`DIGITS_PATH`); the details are in :data:`DIGITS_LICENSE_PATH`.
+    Nothing is downloaded: the file comes with the library, and its content is
+    checked against :data:`DIGITS_CHECKSUM` on every load (an ``OSError`` naming
+    the file if it is missing or damaged).
+
+    Examples
+    --------
+    >>> images, labels = load_digits()
+    >>> images.shape, images.dtype, int(images.max()), labels[:10].tolist()
+    ((1797, 8, 8), dtype('uint8'), 16, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9])
+    >>> X, y = load_digits(as_float=True, flatten=True)
+    >>> X.shape, X.dtype, float(X.max())
+    ((1797, 64), dtype('float64'), 1.0)
+    """
+    for flag, name in ((as_float, "as_float"), (flatten, "flatten")):
+        if not isinstance(flag, (bool, np.bool_)):
+            raise TypeError(f"{name} must be True or False, got {flag!r}")
+    images, labels = _read_digits(Path(DIGITS_PATH))
+    images = images.astype(np.float64) / 16.0 if as_float else images.copy()
+    if flatten:
+        images = images.reshape(len(images), 64)
+    return images, labels.astype(np.int64)
