@@ -70,10 +70,12 @@ def nbgrader(root, *args, log=print):
     return proc
 
 
-def _pattern(assignments):
-    """One nbgrader call for all assignments: nbgrader accepts a glob as the assignment id
-    (find_assignments has made sure that every folder it takes is an assignment)."""
-    return assignments[0] if len(assignments) == 1 else ASSIGNMENT_GLOB
+def _patterns(assignments, every):
+    """The assignment ids for nbgrader: one glob when all assignments are generated (one
+    nbgrader call; find_assignments has made sure that every folder it takes is an
+    assignment), else each name. A glob for a subset would regenerate the others too,
+    leaving their solutions unexecuted."""
+    return [ASSIGNMENT_GLOB] if len(assignments) > 1 and set(assignments) == set(every) else list(assignments)
 
 
 def strip_outputs(path):
@@ -121,12 +123,12 @@ def generate(root=COURSE_ROOT, names=None, execute=True, log=print):
     convert_sources(root, assignments, log=log)
 
     log("2/3 nbgrader: release/ and solutions/")
-    pattern = _pattern(assignments)
-    nbgrader(root, "generate_assignment", pattern, "--force", log=log)
-    # generate_solution only knows assignments already in the gradebook (added by the
-    # step above). It would also execute the notebooks, in source/; we execute them
-    # ourselves below, in solutions/, and stop on the first error.
-    nbgrader(root, "generate_solution", pattern, "--force", "--Execute.enabled=False", log=log)
+    for pattern in _patterns(assignments, find_assignments(root)):
+        nbgrader(root, "generate_assignment", pattern, "--force", log=log)
+        # generate_solution only knows assignments already in the gradebook (added by the
+        # step above). It would also execute the notebooks, in source/; we execute them
+        # ourselves below, in solutions/, and stop on the first error.
+        nbgrader(root, "generate_solution", pattern, "--force", "--Execute.enabled=False", log=log)
     for name in assignments:
         for nb_path in sorted((root / "release" / name).glob("*.ipynb")):
             strip_outputs(nb_path)

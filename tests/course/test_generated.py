@@ -119,3 +119,23 @@ def test_solutions_are_executed(assignment):
     assert all(c.execution_count is not None for c in code), (
         f"solutions/{assignment} is not executed; run `make generate`")
     assert [c.execution_count for c in code] == list(range(1, len(code) + 1))
+
+
+def test_generating_some_assignments_leaves_the_others_alone(tmp_path):
+    """``generate.py A B`` regenerates A and B only: a glob for the subset made nbgrader
+    regenerate every solution, and the ones not named were left without outputs."""
+    import shutil
+
+    from .helpers import run_generate
+
+    names = ASSIGNMENTS[:3]
+    shutil.copy2(ROOT / "nbgrader_config.py", tmp_path / "nbgrader_config.py")
+    for kind in ("source", "release", "solutions"):
+        for name in names:
+            shutil.copytree(ROOT / kind / name, tmp_path / kind / name,
+                            ignore=shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints"))
+    untouched = notebook_path("solutions", names[2], root=tmp_path)
+    before = untouched.read_bytes()
+    run = run_generate(tmp_path, "--no-execute", names[0], names[1])
+    assert run.returncode == 0, f"generate.py failed:\n{run.stdout}{run.stderr}"
+    assert untouched.read_bytes() == before, f"generating {names[:2]} rewrote solutions/{names[2]}"
