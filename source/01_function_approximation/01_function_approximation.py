@@ -138,6 +138,24 @@ def linear_fit(x, y):
     ### END SOLUTION
 
 
+# %% [markdown]
+# <details><summary><b>Hint 1 of 3 (a nudge)</b></summary>
+#
+# The best line goes through the point of means (mean x, mean y). Work with the deviations from the means: `dx = x - mean(x)`, `dy = y - mean(y)`.
+#
+# <details><summary><b>Hint 2 of 3</b></summary>
+#
+# Least squares gives slope = (sum of dx·dy) / (sum of dx·dx); a dot product of two 1-D arrays computes such a sum in one step.
+#
+# <details><summary><b>Hint 3 of 3 (nearly there)</b></summary>
+#
+# Flatten both inputs first (they may arrive as `(n, 1)` columns), then: slope from the two sums above, intercept = mean(y) − slope · mean(x). Return them as plain floats.
+#
+# </details>
+# </details>
+# </details>
+
+
 # %% nbgrader={"grade": true, "grade_id": "linear_fit_test", "locked": true, "points": 2, "schema_version": 3, "solution": false}
 from nnlearn.testing import CheckFailed, call, check_scalar, check_type
 
@@ -270,6 +288,19 @@ def max_error(y_true, y_pred):
     ### END SOLUTION
 
 
+# %% [markdown]
+# <details><summary><b>Hint 1 of 2 (a nudge)</b></summary>
+#
+# You need the size of each error, whatever its sign, and then the largest one.
+#
+# <details><summary><b>Hint 2 of 2</b></summary>
+#
+# `np.abs` gives sizes, `np.max` the largest. Shapes `(n,)` and `(n, 1)` must not broadcast into an `(n, n)` table: flatten both with `np.ravel` before subtracting.
+#
+# </details>
+# </details>
+
+
 # %% nbgrader={"grade": true, "grade_id": "max_error_test", "locked": true, "points": 1, "schema_version": 3, "solution": false}
 from nnlearn.testing import call, check_scalar
 
@@ -375,6 +406,19 @@ def step_neuron(x, w, b):
     ### END SOLUTION
 
 
+# %% [markdown]
+# <details><summary><b>Hint 1 of 2 (a nudge)</b></summary>
+#
+# Compute the neuron's input `w * x + b` for every x at once; NumPy does it element-wise.
+#
+# <details><summary><b>Hint 2 of 2</b></summary>
+#
+# A comparison such as `z > 0` gives an array of True/False of the same shape; `.astype(float)` turns it into 1.0/0.0.
+#
+# </details>
+# </details>
+
+
 # %% nbgrader={"grade": true, "grade_id": "step_neuron_test", "locked": true, "points": 1, "schema_version": 3, "solution": false}
 from nnlearn.testing import call, check_array
 
@@ -431,6 +475,19 @@ def sigmoid_neuron(x, w, b):
     ### BEGIN SOLUTION
     return sigmoid(w * np.asarray(x, dtype=float) + b)
     ### END SOLUTION
+
+
+# %% [markdown]
+# <details><summary><b>Hint 1 of 2 (a nudge)</b></summary>
+#
+# Same input as the step neuron, `w * x + b`; only the activation changes.
+#
+# <details><summary><b>Hint 2 of 2</b></summary>
+#
+# Pass that whole array to the `sigmoid` the notebook gives you; it works element-wise and keeps the shape of x.
+#
+# </details>
+# </details>
 
 
 # %% nbgrader={"grade": true, "grade_id": "sigmoid_neuron_test", "locked": true, "points": 1, "schema_version": 3, "solution": false}
@@ -565,6 +622,24 @@ def bump(x, left, right, height, steepness):
     ### END SOLUTION
 
 
+# %% [markdown]
+# <details><summary><b>Hint 1 of 3 (a nudge)</b></summary>
+#
+# A bump is a step up at `left` minus a step up at `right`: two sigmoid neurons with the same steepness.
+#
+# <details><summary><b>Hint 2 of 3</b></summary>
+#
+# The rising edge at `left` is `sigmoid(steepness * (x - left))`; the one at `right` is built the same way. Their difference is close to 1 between the edges and close to 0 outside.
+#
+# <details><summary><b>Hint 3 of 3 (nearly there)</b></summary>
+#
+# Multiply the difference by `height`. Convert x with `np.asarray(x, dtype=float)` first so that lists and integer arrays work too.
+#
+# </details>
+# </details>
+# </details>
+
+
 # %% nbgrader={"grade": true, "grade_id": "bump_test", "locked": true, "points": 2, "schema_version": 3, "solution": false}
 from nnlearn.testing import CheckFailed, call, check_array
 
@@ -694,6 +769,24 @@ def forward(x, W1, b1, W2, b2):
     hidden = sigmoid(x @ W1.T + b1)
     return hidden @ W2.T + b2
     ### END SOLUTION
+
+
+# %% [markdown]
+# <details><summary><b>Hint 1 of 3 (a nudge)</b></summary>
+#
+# Two layers: hidden = sigmoid(scores of the first layer), output = linear scores of the second. Samples are rows, and W has shape `(n_out, n_in)`.
+#
+# <details><summary><b>Hint 2 of 3</b></summary>
+#
+# With x of shape `(n, 1)` and W1 of shape `(H, 1)`, `x @ W1.T` has shape `(n, H)`; add `b1` (shape `(H,)`, broadcast over the rows) before the sigmoid.
+#
+# <details><summary><b>Hint 3 of 3 (nearly there)</b></summary>
+#
+# The output layer is the same pattern without an activation: `hidden @ W2.T + b2`, shape `(n, 1)`.
+#
+# </details>
+# </details>
+# </details>
 
 
 # %% nbgrader={"grade": true, "grade_id": "forward_test", "locked": true, "points": 2, "schema_version": 3, "solution": false}
@@ -889,6 +982,24 @@ def bumps_approximation(f, n_bumps, x_range):
     b2 = np.zeros(1)
     return W1, b1, W2, b2
     ### END SOLUTION
+
+
+# %% [markdown]
+# <details><summary><b>Hint 1 of 3 (a nudge)</b></summary>
+#
+# Split x_range into n_bumps equal pieces, one bump per piece, each as high as f at the piece's centre. Every bump needs two hidden neurons (its rising and its falling edge), so H = 2 · n_bumps.
+#
+# <details><summary><b>Hint 2 of 3</b></summary>
+#
+# For the edges at positions e: a steep sigmoid `sigmoid(s * (x - e))` has weight s and bias −s·e. Choose s large compared to 1 / (width of a piece), e.g. 20 / width, so the steps are sharp.
+#
+# <details><summary><b>Hint 3 of 3 (nearly there)</b></summary>
+#
+# Put all rising edges (centre − width/2) first and all falling edges (centre + width/2) after them in W1 and b1; the output weights W2 are then the heights for the rising edges and minus the heights for the falling ones, with b2 = 0. Check the shapes against the docstring.
+#
+# </details>
+# </details>
+# </details>
 
 
 # %% nbgrader={"grade": true, "grade_id": "bumps_approximation_test", "locked": true, "points": 3, "schema_version": 3, "solution": false}

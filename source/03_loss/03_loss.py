@@ -102,6 +102,19 @@ def mse(y_pred, y_true):
     ### END SOLUTION
 
 
+# %% [markdown]
+# <details><summary><b>Hint 1 of 2 (a nudge)</b></summary>
+#
+# Three steps: the differences, their squares, the average over every entry.
+#
+# <details><summary><b>Hint 2 of 2</b></summary>
+#
+# `(y_pred - y_true) ** 2` is element-wise; `np.mean` of the result averages over all entries whatever the shape. Return a plain `float`.
+#
+# </details>
+# </details>
+
+
 # %% nbgrader={"grade": true, "grade_id": "mse_test", "locked": true, "points": 1, "schema_version": 3, "solution": false}
 from nnlearn.testing import CheckFailed, call, check_scalar, check_type
 
@@ -192,6 +205,19 @@ def one_hot(labels, n_classes):
     Y[np.arange(labels.shape[0]), labels] = 1.0
     return Y
     ### END SOLUTION
+
+
+# %% [markdown]
+# <details><summary><b>Hint 1 of 2 (a nudge)</b></summary>
+#
+# Start from an all-zero array of shape `(n, n_classes)` and put a single 1 in each row.
+#
+# <details><summary><b>Hint 2 of 2</b></summary>
+#
+# Row i needs its 1 in column `labels[i]`. NumPy's fancy indexing sets them all at once: index the rows with `np.arange(n)` and the columns with the labels. (A loop over the rows is correct too.)
+#
+# </details>
+# </details>
 
 
 # %% nbgrader={"grade": true, "grade_id": "one_hot_test", "locked": true, "points": 1, "schema_version": 3, "solution": false}
@@ -323,6 +349,24 @@ def categorical_cross_entropy(P, Y):
     P = np.clip(np.asarray(P, dtype=float), 1e-12, 1.0)
     return float(-np.sum(Y * np.log(P)) / P.shape[0])
     ### END SOLUTION
+
+
+# %% [markdown]
+# <details><summary><b>Hint 1 of 3 (a nudge)</b></summary>
+#
+# For each sample, only the probability of the right class counts: multiplying `log(P)` by the one-hot Y keeps exactly that term.
+#
+# <details><summary><b>Hint 2 of 3</b></summary>
+#
+# Sum `Y * log(P)` over everything, change its sign and divide by the number of samples (rows), not by the number of entries.
+#
+# <details><summary><b>Hint 3 of 3 (nearly there)</b></summary>
+#
+# A probability of exactly 0 gives `log(0) = -inf`: clip P to `[1e-12, 1]` first.
+#
+# </details>
+# </details>
+# </details>
 
 
 # %% nbgrader={"grade": true, "grade_id": "categorical_cross_entropy_test", "locked": true, "points": 2, "schema_version": 3, "solution": false}
@@ -496,6 +540,19 @@ def binary_cross_entropy(p, y):
     ### END SOLUTION
 
 
+# %% [markdown]
+# <details><summary><b>Hint 1 of 2 (a nudge)</b></summary>
+#
+# Each sample contributes `-log p` when its label is 1 and `-log(1 - p)` when it is 0; the formula in the docstring writes both at once with y and 1 − y.
+#
+# <details><summary><b>Hint 2 of 2</b></summary>
+#
+# Average the per-sample losses with `np.mean`. Before taking logs, clip p away from 0 and 1 (to `[1e-12, 1 - 1e-12]`), so that the result stays finite.
+#
+# </details>
+# </details>
+
+
 # %% nbgrader={"grade": true, "grade_id": "binary_cross_entropy_test", "locked": true, "points": 2, "schema_version": 3, "solution": false}
 from nnlearn.testing import CheckFailed, call, check_scalar, check_type
 
@@ -636,6 +693,24 @@ def cross_entropy_from_logits(Z, Y):
     log_P = shifted - np.log(np.sum(np.exp(shifted), axis=1, keepdims=True))
     return float(-np.sum(Y * log_P) / Z.shape[0])
     ### END SOLUTION
+
+
+# %% [markdown]
+# <details><summary><b>Hint 1 of 3 (a nudge)</b></summary>
+#
+# `log(softmax(z))` can be written without computing softmax: it is `z - log(sum(exp(z)))`, row by row.
+#
+# <details><summary><b>Hint 2 of 3</b></summary>
+#
+# `exp` overflows for large scores. Subtracting each row's maximum from that row changes nothing in softmax but keeps every exponent ≤ 0 (use `keepdims=True` so the shapes broadcast).
+#
+# <details><summary><b>Hint 3 of 3 (nearly there)</b></summary>
+#
+# With the log-probabilities of the shifted scores, finish as in `categorical_cross_entropy`: sum `Y * log_P`, change the sign, divide by the number of rows.
+#
+# </details>
+# </details>
+# </details>
 
 
 # %% nbgrader={"grade": true, "grade_id": "cross_entropy_from_logits_test", "locked": true, "points": 3, "schema_version": 3, "solution": false}
@@ -842,6 +917,19 @@ def accuracy(P, labels):
     ### BEGIN SOLUTION
     return float(np.mean(np.argmax(P, axis=1) == labels))
     ### END SOLUTION
+
+
+# %% [markdown]
+# <details><summary><b>Hint 1 of 2 (a nudge)</b></summary>
+#
+# The predicted class of a sample is the column with the highest score in its row.
+#
+# <details><summary><b>Hint 2 of 2</b></summary>
+#
+# `np.argmax(P, axis=1)` gives one class per row; compare it with the labels and take the mean of the True/False array.
+#
+# </details>
+# </details>
 
 
 # %% nbgrader={"grade": true, "grade_id": "accuracy_test", "locked": true, "points": 1, "schema_version": 3, "solution": false}
@@ -1089,6 +1177,24 @@ def train_test_split(X, y, test_size=0.2, seed=None):
     test, train = order[:n_test], order[n_test:]
     return X[train], X[test], y[train], y[test]
     ### END SOLUTION
+
+
+# %% [markdown]
+# <details><summary><b>Hint 1 of 3 (a nudge)</b></summary>
+#
+# Shuffle the sample indices, not X and y separately: the same permutation must reorder both, or the labels no longer belong to their samples.
+#
+# <details><summary><b>Hint 2 of 3</b></summary>
+#
+# Use a generator made from the seed, `np.random.default_rng(seed)`, and its `permutation(n)`. The first `round(test_size * n)` shuffled indices are the test set, the rest the training set.
+#
+# <details><summary><b>Hint 3 of 3 (nearly there)</b></summary>
+#
+# Index X and y with the two index arrays and return them in the order the docstring gives: X_train, X_test, y_train, y_test.
+#
+# </details>
+# </details>
+# </details>
 
 
 # %% nbgrader={"grade": true, "grade_id": "train_test_split_test", "locked": true, "points": 3, "schema_version": 3, "solution": false}
@@ -1392,6 +1498,24 @@ def best_epoch(val_losses, patience):
             break
     return best
     ### END SOLUTION
+
+
+# %% [markdown]
+# <details><summary><b>Hint 1 of 3 (a nudge)</b></summary>
+#
+# Walk through the epochs in order and remember the best (lowest) validation loss seen so far and the epoch it came from.
+#
+# <details><summary><b>Hint 2 of 3</b></summary>
+#
+# An epoch counts as an improvement only if its loss is strictly lower than the best so far. Count how many epochs have passed since the best one; when that reaches `patience`, stop looking.
+#
+# <details><summary><b>Hint 3 of 3 (nearly there)</b></summary>
+#
+# Return the epoch of the best loss, not the epoch where you stopped. Epoch 0 is the first one, and an empty wait (patience never reached) simply means you looked at every epoch.
+#
+# </details>
+# </details>
+# </details>
 
 
 # %% nbgrader={"grade": true, "grade_id": "best_epoch_test", "locked": true, "points": 2, "schema_version": 3, "solution": false}

@@ -258,3 +258,29 @@ def test_make_course_reaches_a_running_notebook(browser, tmp_path, browser_avail
         server.stop()
         log = server.log_before_stop()
     assert "Traceback" not in log, f"make course logged an error:\n{log[-6000:]}"
+
+
+def test_hints_open_one_at_a_time(fresh_lab):
+    """The progressive hints of an exercise (tests/course/test_hints.py) render as nested
+    <details>: at first only "Hint 1" shows; opening it shows its text and the summary of
+    hint 2, whose own text stays hidden until that one is opened too."""
+    rel = "release/03_loss/03_loss.ipynb"
+    nb = fresh_lab.open(rel)
+    try:
+        summary1 = nb.locator.locator(".jp-RenderedMarkdown summary", has_text="Hint 1 of 3").first
+        details1 = summary1.locator("xpath=..")
+        summary2 = details1.locator(":scope > details > summary").first
+        text1 = details1.locator(":scope > p").first
+        text2 = details1.locator(":scope > details > p").first
+        nb.scroll_to(summary1, block="center")
+        assert summary1.is_visible(), f"{rel}: the first hint's summary is not shown"
+        assert not text1.is_visible() and not summary2.is_visible(), f"{rel}: a hint is open before it is asked for"
+        summary1.click()
+        summary2.wait_for(state="visible", timeout=5000)
+        assert text1.is_visible() and not text2.is_visible(), f"{rel}: opening hint 1 must show it, and only it"
+        summary2.click()
+        text2.wait_for(state="visible", timeout=5000)
+        nb.screenshot(SCREENSHOTS / "hints" / "03_loss.png")
+        assert not fresh_lab.page_errors, f"{rel}: JavaScript errors in the page: {fresh_lab.page_errors}"
+    finally:
+        nb.close()
