@@ -30,7 +30,7 @@ Modules, one concept each:
 ``gradcheck``             numerical gradients and relative errors
 ``preprocessing``         train/test split, one-hot, standardisation
 ``metrics``               accuracy, confusion matrix
-``datasets``              1-D functions, moons, circles, spirals, XOR
+``datasets``              1-D functions, moons, circles, spirals, XOR; the UCI handwritten digits (8x8, CC BY 4.0)
 ``images``                the built-in cat/dog pictures; photo and CIFAR-10 loaders
 ``plotting``, ``widgets`` matplotlib and ipywidgets helpers for the notebooks
 ``testing``               checks with diagnostic messages for notebook tests
