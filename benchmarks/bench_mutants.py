@@ -1,0 +1,208 @@
+"""Mutation testing: do the hidden tests catch small slips in the solutions?
+
+For each assignment, every answer cell of the solution notebook
+(``solutions/<a>/<a>.ipynb``) is mutated once at a time inside its solution region
+(:mod:`coursetools.mutants`: operator, comparison and constant changes, sum/mean,
+axis and keepdims, transposes, dropped terms, return values). Each mutant is the
+solution notebook with that ONE cell changed, submitted as its own student to a
+temporary copy of the course; all of them (and the unchanged solution, which must
+earn full marks) are graded in one run of the real grader, ``coursegrade grade
+--jobs J``. A mutant is *caught* when it scores less than the solution, or its
+status is ``failed`` or ``flagged``.
+
+It prints the load average first (the machine may be busy), then per notebook the
+mutants, those listed as equivalent (``EQUIVALENT`` below: same behaviour, with the
+reason), the caught ones and the share caught (goal >= 0.95), and every survivor
+(grade_id, line, mutation, the line before and after) for a human to review: either
+strengthen a hidden test, or add the mutant to ``EQUIVALENT`` with the reason.
+
+The grading run uses shorter limits than a course does (``--timeout``, per cell and
+per call; a mutant that loops for ever is caught, not waited for a minute)::
+
+    python benchmarks/bench_mutants.py --list                       # the mutants, no grading
+    python benchmarks/bench_mutants.py --assignments 03_loss --limit 3 --out survivors.json
+    python benchmarks/bench_mutants.py                              # everything: ~530 mutants, ~35 min
+
+Measured (2 cores shared with other work, load ~2.5): ``--assignments 03_loss --limit 4``, 32
+mutants and the solution graded in 124 s (3.8 s per submission); 28 caught, the other 4 are
+``return float(x)`` -> ``return x`` (equivalent, see ``EQUIVALENT``): share 1.00.
+"""
+
+import argparse
+import csv
+import json
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+from coursegrade.layout import find_assignments
+from coursetools.mutants import answer_cells, mutants
+
+ROOT = Path(__file__).resolve().parents[1]
+GOAL = 0.95
+REFERENCE = "solution"   # the student id of the unchanged solution
+
+# Mutants that behave like the solution on every input the exercise allows, so no test
+# can catch them: (assignment, grade_id, mutation kind, the mutated line, stripped) -> why.
+# Copy the key from a survivor's report line (or from --out).
+_FLOAT64 = ("the reduction already returns a NumPy float64, a subclass of float: the same number, "
+            "and isinstance(result, float) still holds (the exercise asks for 'a single number')")
+EQUIVALENT = {
+    ("03_loss", "mse", "return float(a, ...) -> return a",
+     "return np.mean((np.asarray(y_pred, dtype=float) - np.asarray(y_true, dtype=float)) ** 2)"): _FLOAT64,
+    ("03_loss", "categorical_cross_entropy", "return float(a, ...) -> return a",
+     "return -np.sum(Y * np.log(P)) / P.shape[0]"): _FLOAT64,
+    ("03_loss", "binary_cross_entropy", "return float(a, ...) -> return a",
+     "return -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))"): _FLOAT64,
+    ("03_loss", "accuracy", "return float(a, ...) -> return a",
+     "return np.mean(np.argmax(P, axis=1) == labels)"): _FLOAT64,
+}
+
+
+def all_mutants(assignments, limit=None):
+    """{assignment: [(student id, Mutant)]}; with ``limit``, a seeded sample of that many per exercise."""
+    found = {}
+    for a in assignments:
+        notebook = nbformat.read(str(ROOT / "solutions" / a / f"{a}.ipynb"), as_version=4)
+        chosen = []
+        for grade_id, source in answer_cells(notebook).items():
+            made = mutants(source, grade_id)
+            if limit is not None and len(made) > limit:
+                keep = set(random.Random(f"{a}/{grade_id}").sample(range(len(made)), limit))
+                made = [m for i, m in enumerate(made) if i in keep]
+            chosen += made
+        found[a] = [(f"m{i:04d}", m) for i, m in enumerate(chosen, start=1)]
+    return found
+
+
+def submission(assignment, mutant=None):
+    """The solution notebook, outputs cleared, with the mutant's cell in place of the original."""
+    notebook = nbformat.read(str(ROOT / "solutions" / assignment / f"{assignment}.ipynb"), as_version=4)
+    for cell in notebook.cells:
+        if mutant is not None and cell.metadata.get("nbgrader", {}).get("grade_id") == mutant.grade_id:
+            cell.source = mutant.source
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+    return notebook
+
+
+def make_course(where, assignments, timeout):
+    """A temporary course: nbgrader_config.py (with shorter limits), source/ and a gradebook that knows them."""
+    course = Path(where)
+    course.mkdir(parents=True)
+    config = (ROOT / "nbgrader_config.py").read_text()
+    config += (f"\n# bench_mutants.py: shorter limits, so that a looping mutant costs seconds, not minutes\n"
+               f"c.SandboxedExecute.cell_timeout = {timeout}\nc.SandboxedExecute.call_timeout = {timeout}\n"
+               f"c.SandboxedExecute.submission_timeout = {10 * timeout}\n")
+    (course / "nbgrader_config.py").write_text(config)
+    for a in assignments:
+        shutil.copytree(ROOT / "source" / a, course / "source" / a,
+                        ignore=shutil.ignore_patterns("*.py", "__pycache__", ".ipynb_checkpoints"))
+    setup = subprocess.run([sys.executable, "-c", "import sys; from pathlib import Path; "
+                            "from coursegrade.gradebook import ensure_in_gradebook, open_nbgrader; "
+                            "ensure_in_gradebook(open_nbgrader(Path.cwd())[1], sys.argv[1:])", *assignments],
+                           cwd=course, capture_output=True, text=True)
+    if setup.returncode != 0:
+        sys.exit(f"could not set up the gradebook of {course} ({setup.returncode}):\n{setup.stderr[-3000:]}")
+    return course
+
+
+def grade(course, assignments, found, jobs):
+    """Submit the solution and every mutant, grade them in one run; {(student, assignment): CSV row}."""
+    for a in assignments:
+        for student, mutant in [(REFERENCE, None)] + found[a]:
+            path = course / "submitted" / student / a / f"{a}.ipynb"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            nbformat.write(submission(a, mutant), str(path))
+    env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
+    result = subprocess.run([sys.executable, "-m", "coursegrade", "grade", *assignments, "--jobs", str(jobs),
+                             "--course-dir", str(course)], env=env, capture_output=True, text=True)
+    if result.returncode != 0:
+        sys.exit(f"coursegrade grade failed ({result.returncode}):\n{result.stderr[-3000:]}")
+    with open(course / "grades.csv", newline="") as f:
+        return {(row["student"], row["assignment"]): row for row in csv.DictReader(f)}
+
+
+def report(assignments, found, rows):
+    """Print the table and the survivors; return (survivors as dicts, every notebook at the goal)."""
+    survivors, at_goal = [], True
+    print(f"\n{'notebook':<30}{'mutants':>8}{'equiv.':>8}{'caught':>8}{'share':>8}")
+    for a in assignments:
+        reference = rows.get((REFERENCE, a))
+        if reference is None or reference["status"] != "graded" or float(reference["score"]) != float(reference["max_score"]):
+            sys.exit(f"{a}: the unchanged solution did not earn full marks, so the mutants cannot be judged: "
+                     f"{reference}")
+        full = float(reference["score"])
+        caught = equivalent = 0
+        lost = []
+        for student, m in found[a]:
+            row = rows.get((student, a))
+            if row is None:
+                sys.exit(f"{a}: no row for {student} ({m.describe()})")
+            reason = EQUIVALENT.get((a, m.grade_id, m.kind, m.after))
+            if row["status"] != "graded" or float(row["score"]) < full:
+                caught += 1
+            elif reason:
+                equivalent += 1
+            else:
+                lost.append(dict(assignment=a, student=student, grade_id=m.grade_id, line=m.line, kind=m.kind,
+                                 before=m.before, after=m.after, score=row["score"], max_score=row["max_score"]))
+        judged = len(found[a]) - equivalent
+        share = caught / judged if judged else 1.0
+        at_goal &= share >= GOAL
+        print(f"{a:<30}{len(found[a]):>8}{equivalent:>8}{caught:>8}{share:>8.2f}"
+              + ("" if share >= GOAL else f"   below the goal {GOAL}"))
+        survivors += lost
+    for s in survivors:
+        print(f"  survivor {s['assignment']} {s['grade_id']} line {s['line']}: {s['kind']}\n"
+              f"      {s['before']}\n   -> {s['after']}\n"
+              f"      EQUIVALENT key: {(s['assignment'], s['grade_id'], s['kind'], s['after'])!r}")
+    return survivors, at_goal
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--assignments", nargs="+", help="default: every assignment of the course")
+    parser.add_argument("--limit", type=int, help="at most N mutants per exercise (a seeded random sample)")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="submissions graded at once")
+    parser.add_argument("--timeout", type=int, default=20, help="seconds per cell and per call (default 20)")
+    parser.add_argument("--list", action="store_true", help="print the mutants, grade nothing")
+    parser.add_argument("--out", type=Path, help="write the survivors here as JSON")
+    args = parser.parse_args(argv)
+    assignments = find_assignments(ROOT, args.assignments)
+    print("load average (1, 5, 15 min) at the start: " + ", ".join(f"{x:.2f}" for x in os.getloadavg()))
+    found = all_mutants(assignments, args.limit)
+    for a in assignments:
+        per_exercise = {}
+        for _, m in found[a]:
+            per_exercise[m.grade_id] = per_exercise.get(m.grade_id, 0) + 1
+        print(f"{a}: {len(found[a])} mutants (" + ", ".join(f"{g} {n}" for g, n in per_exercise.items()) + ")")
+        if args.list:
+            for student, m in found[a]:
+                print(f"  {student} {m.describe()}")
+    if args.list:
+        return 0
+    total = sum(len(v) for v in found.values())
+    print(f"grading {total} mutants and {len(assignments)} solution(s) with --jobs {args.jobs} ...", flush=True)
+    os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"
+    with tempfile.TemporaryDirectory(prefix="bench-mutants-") as tmp:
+        course = make_course(Path(tmp) / "course", assignments, args.timeout)
+        start = time.perf_counter()
+        rows = grade(course, assignments, found, args.jobs)
+        seconds = time.perf_counter() - start
+    print(f"graded in {seconds:.0f} s = {seconds / (total + len(assignments)):.1f} s per submission")
+    survivors, at_goal = report(assignments, found, rows)
+    if args.out:
+        args.out.write_text(json.dumps(survivors, indent=1) + "\n")
+        print(f"{len(survivors)} survivors written to {args.out}")
+    return 0 if at_goal else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
