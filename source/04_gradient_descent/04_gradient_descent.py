@@ -129,6 +129,19 @@ def numerical_derivative(f, x, h=1e-5):
     ### END SOLUTION
 
 
+# %% [markdown]
+# <details><summary><b>Hint 1 of 2 (a nudge)</b></summary>
+#
+# Step a little to each side of x, by h, and see how much f changed over that distance.
+#
+# <details><summary><b>Hint 2 of 2</b></summary>
+#
+# The change over the distance: (value a step to the right − value a step to the left) divided by the width of the interval, which is 2h. Because f works entry by entry, the same expression handles a number and an array of x values.
+#
+# </details>
+# </details>
+
+
 # %% nbgrader={"grade": true, "grade_id": "numerical_derivative_test", "locked": true, "points": 2, "schema_version": 3, "solution": false}
 from nnlearn.testing import call, check_array, check_scalar
 
@@ -266,6 +279,24 @@ def numerical_gradient(f, w, h=1e-5):
         grad[i] = (f_plus - f_minus) / (2 * h)
     return grad
     ### END SOLUTION
+
+
+# %% [markdown]
+# <details><summary><b>Hint 1 of 3 (a nudge)</b></summary>
+#
+# Treat each entry of w on its own: nudge only that entry, keep the others fixed, and measure the slope as in `numerical_derivative`.
+#
+# <details><summary><b>Hint 2 of 3</b></summary>
+#
+# `np.ndindex(w.shape)` visits every position of an array of any shape. At each position, change the entry to old + h and evaluate f, then to old − h and evaluate f, and put the centred difference into a result array shaped like w.
+#
+# <details><summary><b>Hint 3 of 3 (nearly there)</b></summary>
+#
+# Put the entry back to its old value after each nudge (or work on a copy of w): the docstring promises that w is left unchanged. Build the result with `np.zeros_like(w, dtype=float)` so an integer w still gets float slopes.
+#
+# </details>
+# </details>
+# </details>
 
 
 # %% nbgrader={"grade": true, "grade_id": "numerical_gradient_test", "locked": true, "points": 3, "schema_version": 3, "solution": false}
@@ -406,6 +437,24 @@ def gradient_descent(grad, w0, lr, n_steps):
         path.append(w)
     return np.array(path)
     ### END SOLUTION
+
+
+# %% [markdown]
+# <details><summary><b>Hint 1 of 3 (a nudge)</b></summary>
+#
+# The path starts with w0 and gets one new point per step: n_steps + 1 points in all.
+#
+# <details><summary><b>Hint 2 of 3</b></summary>
+#
+# In each step compute the new point as w minus lr times the gradient at w, and append it to a list. Make a new array each step (`w = w - ...`) rather than changing w in place, or every entry of your list would be the same array.
+#
+# <details><summary><b>Hint 3 of 3 (nearly there)</b></summary>
+#
+# Start from a float copy of w0 (`np.array(w0, dtype=float)`), and turn the list into an array of shape `(n_steps + 1, n)` at the end.
+#
+# </details>
+# </details>
+# </details>
 
 
 # %% nbgrader={"grade": true, "grade_id": "gradient_descent_test", "locked": true, "points": 3, "schema_version": 3, "solution": false}
@@ -610,6 +659,19 @@ def minibatches(n_samples, batch_size, seed):
     ### END SOLUTION
 
 
+# %% [markdown]
+# <details><summary><b>Hint 1 of 2 (a nudge)</b></summary>
+#
+# First shuffle the indices 0 … n_samples − 1 once, with a generator made from the seed; then cut the shuffled order into pieces.
+#
+# <details><summary><b>Hint 2 of 2</b></summary>
+#
+# `np.random.default_rng(seed).permutation(n_samples)` gives the shuffled order. The batches are the slices that start at 0, batch_size, 2·batch_size, …; slicing past the end simply gives a shorter last batch.
+#
+# </details>
+# </details>
+
+
 # %% nbgrader={"grade": true, "grade_id": "minibatches_test", "locked": true, "points": 2, "schema_version": 3, "solution": false}
 from nnlearn.testing import CheckFailed, call
 
@@ -724,6 +786,24 @@ def sgd_linear_regression(X, y, lr, epochs, batch_size, seed):
             path.append(w)
     return np.array(path)
     ### END SOLUTION
+
+
+# %% [markdown]
+# <details><summary><b>Hint 1 of 3 (a nudge)</b></summary>
+#
+# Two loops: over the epochs, and inside each over the mini-batches of `minibatches(n_samples, batch_size, seed + epoch)`. The weights change after every batch, not once per epoch.
+#
+# <details><summary><b>Hint 2 of 3</b></summary>
+#
+# For a batch (X_b, y_b) of m samples, the gradient of the mean squared error of X_b @ w against y_b is (2 / m) · X_bᵀ (X_b w − y_b): a vector with one entry per feature.
+#
+# <details><summary><b>Hint 3 of 3 (nearly there)</b></summary>
+#
+# Start from zero weights, one per feature, keep a list with that first w, append the new w after every update (a new array each time), and return the list as an array of shape `(n_updates + 1, n_features)`.
+#
+# </details>
+# </details>
+# </details>
 
 
 # %% nbgrader={"grade": true, "grade_id": "sgd_linear_regression_test", "locked": true, "points": 4, "schema_version": 3, "solution": false}
@@ -1052,6 +1132,19 @@ def momentum_step(w, v, g, lr, beta):
     ### END SOLUTION
 
 
+# %% [markdown]
+# <details><summary><b>Hint 1 of 2 (a nudge)</b></summary>
+#
+# The velocity remembers past steps: it keeps a fraction beta of its old value and adds the new downhill push −lr·g.
+#
+# <details><summary><b>Hint 2 of 2</b></summary>
+#
+# Compute the new velocity first, exactly as the docstring writes it, then move the weights by the new velocity. Return both, the weights first.
+#
+# </details>
+# </details>
+
+
 # %% nbgrader={"grade": true, "grade_id": "momentum_step_test", "locked": true, "points": 2, "schema_version": 3, "solution": false}
 from nnlearn.testing import CheckFailed, call, check_array
 
@@ -1217,6 +1310,24 @@ def adam_step(w, m, v, g, t, lr, beta1, beta2, eps):
     v_hat = v / (1 - beta2**t)
     return w - lr * m_hat / (np.sqrt(v_hat) + eps), m, v
     ### END SOLUTION
+
+
+# %% [markdown]
+# <details><summary><b>Hint 1 of 3 (a nudge)</b></summary>
+#
+# Adam keeps two running averages: m of the gradient and v of the squared gradient, each updated like the momentum velocity but with weights beta and 1 − beta.
+#
+# <details><summary><b>Hint 2 of 3</b></summary>
+#
+# Early on, m and v are biased towards their zero start. Divide them by (1 − beta1ᵗ) and (1 − beta2ᵗ) to correct that, but only for the step: return the uncorrected m and v.
+#
+# <details><summary><b>Hint 3 of 3 (nearly there)</b></summary>
+#
+# The step itself divides the corrected m by the square root of the corrected v plus eps, times lr; subtract it from w. `g**2` and `np.sqrt` work entry by entry, so w can have any shape.
+#
+# </details>
+# </details>
+# </details>
 
 
 # %% nbgrader={"grade": true, "grade_id": "adam_step_test", "locked": true, "points": 3, "schema_version": 3, "solution": false}
