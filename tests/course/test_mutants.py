@@ -104,3 +104,13 @@ def test_solution_notebooks_have_mutants(assignment):
     assert cells and len(made) >= len(cells), f"{assignment}: {len(made)} mutants of {len(cells)} answer cells"
     for m in made:
         ast.parse(m.source)
+
+
+def test_a_returned_call_gives_its_first_operand():
+    cell = ('def g(z):\n    ### BEGIN SOLUTION\n    y = np.maximum(z, 0.0)\n    return float(np.sum(y))\n'
+            '    ### END SOLUTION\n\ndef h(z):\n    ### BEGIN SOLUTION\n    return (z > 0).astype(float)\n'
+            '    ### END SOLUTION\n')
+    made = {(m.grade_id, m.kind, m.after) for m in mutants(cell, "g")}
+    assert ("g", "return float(a, ...) -> return a", "return np.sum(y)") in made
+    assert ("g", "return a.astype(...) -> return a", "return z > 0") in made       # the object, not int's type
+    assert ("g", "np.maximum(a, b) -> (b, a)", "y = np.maximum(0.0, z)") in made

@@ -23,7 +23,7 @@ The mutation operators (each a function ``node, parent -> [(kind, new node)]``):
 * ``dropped_terms``: ``a + b`` -> ``a`` and -> ``b``, ``a - b`` -> ``a``, ``a * b`` -> ``a`` and -> ``b``,
   ``a / b`` -> ``a``, ``-a`` -> ``a``;
 * ``swaps``: the first two arguments of a call, or elements of a tuple, swapped (``f(b, a)``);
-* ``returns``: ``return f(a, ...)`` -> ``return a``, ``return a, b, ...`` -> ``return b, a, ...``,
+* ``returns``: ``return f(a, ...)`` -> ``return a``, ``return a.method(...)`` -> ``return a``, ``return a, b, ...`` -> ``return b, a, ...``,
   ``return a <op> b`` -> ``return a``.
 
 Usage::
@@ -85,6 +85,19 @@ def comparisons(node, parent):
                 found.append((kind, ast.Compare(node.left, node.ops[:i] + [new] + node.ops[i + 1:],
                                                 node.comparators)))
     return found
+
+
+MODULES = {"np", "numpy", "math"}   # np.mean(x) is a function of x; x.astype(int) is a method of x
+
+
+def _is_method(func):
+    return isinstance(func, ast.Attribute) and not (isinstance(func.value, ast.Name) and func.value.id in MODULES)
+
+
+def _callee(func):
+    """How a called function is named in a mutant's kind: ``np.clip``, ``sigmoid``, ``.reshape``."""
+    name = ast.unparse(func)
+    return "." + func.attr if len(name) > 20 and isinstance(func, ast.Attribute) else name
 
 
 def _changed(value):
@@ -166,8 +179,10 @@ def returns(node, parent):
     if not isinstance(node, ast.Return) or node.value is None:
         return []
     value = node.value
+    if isinstance(value, ast.Call) and _is_method(value.func):
+        return [(f"return a.{value.func.attr}(...) -> return a", ast.Return(value.func.value))]
     if isinstance(value, ast.Call) and value.args:
-        return [(f"return {ast.unparse(value.func)}(a, ...) -> return a", ast.Return(value.args[0]))]
+        return [(f"return {_callee(value.func)}(a, ...) -> return a", ast.Return(value.args[0]))]
     if isinstance(value, ast.Tuple) and len(value.elts) >= 2:
         swapped = [value.elts[1], value.elts[0]] + value.elts[2:]
         return [("return a, b -> return b, a", ast.Return(ast.Tuple(swapped, ast.Load())))]
@@ -179,10 +194,7 @@ def returns(node, parent):
 def swaps(node, parent):
     if (isinstance(node, ast.Call) and len(node.args) >= 2
             and not any(isinstance(a, ast.Starred) for a in node.args[:2])):
-        name = ast.unparse(node.func)
-        if len(name) > 20 and isinstance(node.func, ast.Attribute):
-            name = "." + node.func.attr
-        return [(f"{name}(a, b) -> (b, a)",
+        return [(f"{_callee(node.func)}(a, b) -> (b, a)",
                  ast.Call(node.func, [node.args[1], node.args[0]] + node.args[2:], node.keywords))]
     if (isinstance(node, ast.Tuple) and isinstance(node.ctx, ast.Load) and len(node.elts) >= 2
             and not any(isinstance(e, ast.Starred) for e in node.elts[:2])):
