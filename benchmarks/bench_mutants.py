@@ -21,7 +21,7 @@ per call; a mutant that loops for ever is caught, not waited for a minute)::
 
     python benchmarks/bench_mutants.py --list                       # the mutants, no grading
     python benchmarks/bench_mutants.py --assignments 03_loss --limit 3 --out survivors.json
-    python benchmarks/bench_mutants.py                              # everything: ~530 mutants, ~35 min
+    python benchmarks/bench_mutants.py                              # everything: ~570 mutants, ~36 min
 
 Measured (2 cores shared with other work, load ~2.5): ``--assignments 03_loss --limit 4``, 32
 mutants and the solution graded in 124 s (3.8 s per submission); 28 caught, the other 4 are
