@@ -370,6 +370,66 @@ def overfit_tiny_batch(loss_fn, params, X, y, lr, n_steps, n_samples=20):
     return list(float(train_step(loss_fn, copied, *batch, lr)) for _ in range(n_steps))
 '''
 
+# -- train_step_l2 -----------------------------------------------------------------------
+
+L2_WRAPS_TRAIN_STEP = '''\
+def train_step_l2(loss_fn, params, X, y, lr, lam):
+    """One step of gradient descent with L2 weight decay on the weight matrices."""
+    def regularised_loss(params, X, y):
+        loss, grads = loss_fn(params, X, y)
+        grads = dict(grads)
+        for key in params:
+            if key.startswith("W"):
+                loss = loss + lam / 2 * np.sum(params[key] ** 2)
+                grads[key] = grads[key] + lam * params[key]
+        return loss, grads
+    return train_step(regularised_loss, params, X, y, lr)
+'''
+
+L2_MULTIPLICATIVE_DECAY = '''\
+def train_step_l2(loss_fn, params, X, y, lr, lam):
+    """One step of gradient descent with L2 weight decay on the weight matrices."""
+    loss, grads = loss_fn(params, X, y)
+    weights = [key for key in params if key[0] == "W"]
+    loss = loss + 0.5 * lam * sum(float(np.vdot(params[key], params[key])) for key in weights)
+    for key in weights:
+        params[key] *= 1 - lr * lam          # decay first: (1 - lr lam) W - lr dW is the same step
+    for key in params:
+        params[key] -= lr * grads[key]
+    return loss
+'''
+
+L2_NDIM_REPLACE = '''\
+def train_step_l2(loss_fn, params, X, y, lr, lam):
+    """One step of gradient descent with L2 weight decay on the weight matrices."""
+    loss, grads = loss_fn(params=params, X=X, y=y)
+    new_params, penalty = {}, 0.0
+    for key, value in params.items():
+        if np.ndim(value) >= 2:              # the weight matrices (the biases are vectors)
+            penalty = penalty + lam * np.sum(value * value) / 2
+            new_params[key] = value - lr * (grads[key] + lam * value)
+        else:
+            new_params[key] = value - lr * grads[key]
+    params.update(new_params)
+    return loss + penalty
+'''
+
+L2_NORM_AND_LOOPS = '''\
+def train_step_l2(loss_fn, params, X, y, lr, lam):
+    """One step of gradient descent with L2 weight decay on the weight matrices."""
+    data_loss, grads = loss_fn(params, X, y)
+    penalty = 0.0
+    for key in sorted(params):
+        if not key.startswith("b"):
+            penalty += 0.5 * lam * np.linalg.norm(params[key]) ** 2
+    for key, value in params.items():
+        step = grads[key].copy()
+        if key.startswith("W"):
+            step += lam * value
+        np.subtract(value, lr * step, out=value)
+    return float(data_loss + penalty)
+'''
+
 RIGHT = [
     dict(name="neuron_loop", replace={"neuron_backward": NEURON_LOOP},
          style="Python loops for the weighted sum and for dw"),
@@ -432,4 +492,12 @@ RIGHT = [
          style="its own gradient-descent update with new arrays instead of train_step"),
     dict(name="overfit_tuple_of_floats", replace={"overfit_tiny_batch": OVERFIT_TUPLE_OF_FLOATS},
          style="copies made with + 0.0, the batch as a tuple unpacked into train_step"),
+    dict(name="l2_wraps_train_step", replace={"train_step_l2": L2_WRAPS_TRAIN_STEP},
+         style="wraps loss_fn in a regularised loss and hands it to the student's own train_step"),
+    dict(name="l2_multiplicative_decay", replace={"train_step_l2": L2_MULTIPLICATIVE_DECAY},
+         style="decays first, W *= 1 - lr * lam, then the plain step; penalty with np.vdot"),
+    dict(name="l2_ndim_replace", replace={"train_step_l2": L2_NDIM_REPLACE},
+         style="weights found by ndim >= 2, new arrays put in with params.update, loss_fn by keyword"),
+    dict(name="l2_norm_and_loops", replace={"train_step_l2": L2_NORM_AND_LOOPS},
+         style="penalty from np.linalg.norm(W)**2 over the keys not starting with b, np.subtract(..., out=...)"),
 ]

@@ -116,6 +116,82 @@ def overfit_tiny_batch(loss_fn, params, X, y, lr, n_steps, n_samples=20):
     return [train_step(loss_fn, tiny_params, X[:n_samples], y[:n_samples], lr) for _ in range(1, n_steps)]
 '''
 
+L2_DECAYS_BIASES = '''\
+def train_step_l2(loss_fn, params, X, y, lr, lam):
+    loss, grads = loss_fn(params, X, y)
+    penalty = sum(0.5 * lam * np.sum(params[key] ** 2) for key in params)   # biases included
+    for key in params:
+        params[key] -= lr * (grads[key] + lam * params[key])
+    return loss + penalty
+'''
+
+L2_TWICE_THE_DECAY = '''\
+def train_step_l2(loss_fn, params, X, y, lr, lam):
+    loss, grads = loss_fn(params, X, y)
+    penalty = 0.0
+    for key in params:
+        grad = grads[key]
+        if key.startswith("W"):
+            penalty += 0.5 * lam * np.sum(params[key] ** 2)
+            grad = grad + 2 * lam * params[key]          # d/dW of lam * W**2, but the penalty has lam / 2
+        params[key] -= lr * grad
+    return loss + penalty
+'''
+
+L2_HALF_THE_DECAY = '''\
+def train_step_l2(loss_fn, params, X, y, lr, lam):
+    loss, grads = loss_fn(params, X, y)
+    penalty = 0.0
+    for key in params:
+        grad = grads[key]
+        if key.startswith("W"):
+            penalty += 0.5 * lam * np.sum(params[key] ** 2)
+            grad = grad + lam / 2 * params[key]          # copied the 1/2 of the penalty
+        params[key] -= lr * grad
+    return loss + penalty
+'''
+
+L2_DECAY_AFTER_THE_STEP = '''\
+def train_step_l2(loss_fn, params, X, y, lr, lam):
+    loss, grads = loss_fn(params, X, y)
+    penalty = sum(0.5 * lam * np.sum(params[key] ** 2) for key in params if key.startswith("W"))
+    for key in params:
+        params[key] -= lr * grads[key]
+        if key.startswith("W"):
+            params[key] -= lr * lam * params[key]        # decays the weights already moved
+    return loss + penalty
+'''
+
+L2_LOSS_WITHOUT_PENALTY = '''\
+def train_step_l2(loss_fn, params, X, y, lr, lam):
+    loss, grads = loss_fn(params, X, y)
+    for key in params:
+        grad = grads[key] + lam * params[key] if key.startswith("W") else grads[key]
+        params[key] -= lr * grad
+    return loss
+'''
+
+L2_DECAY_WITHOUT_LR = '''\
+def train_step_l2(loss_fn, params, X, y, lr, lam):
+    loss, grads = loss_fn(params, X, y)
+    penalty = sum(0.5 * lam * np.sum(params[key] ** 2) for key in params if key.startswith("W"))
+    for key in params:
+        if key.startswith("W"):
+            params[key] -= lam * params[key]
+        params[key] -= lr * grads[key]
+    return loss + penalty
+'''
+
+L2_PENALTY_WITHOUT_HALF = '''\
+def train_step_l2(loss_fn, params, X, y, lr, lam):
+    loss, grads = loss_fn(params, X, y)
+    penalty = sum(lam * np.sum(params[key] ** 2) for key in params if key.startswith("W"))
+    for key in params:
+        grad = grads[key] + lam * params[key] if key.startswith("W") else grads[key]
+        params[key] -= lr * grad
+    return loss + penalty
+'''
+
 WRONG = [
     dict(student="bp_neuron_no_sigmoid_slope", replace={"neuron_backward": NEURON_NO_SIGMOID_SLOPE},
          fails={"neuron_backward_test"}, visible=r"sigmoid's slope"),
@@ -148,4 +224,18 @@ WRONG = [
          fails={"overfit_tiny_batch_test"}, visible=r"losses \*after\* each step"),
     dict(student="bp_overfit_one_step_short", replace={"overfit_tiny_batch": OVERFIT_ONE_STEP_SHORT},
          fails={"overfit_tiny_batch_test"}, visible=r"shape"),
+    dict(student="bp_l2_decays_biases", replace={"train_step_l2": L2_DECAYS_BIASES},
+         fails={"train_step_l2_test"}, visible=r"is a bias and was decayed too"),
+    dict(student="bp_l2_twice_the_decay", replace={"train_step_l2": L2_TWICE_THE_DECAY},
+         fails={"train_step_l2_test"}, visible=r"2 \* lam \* W, twice too strong"),
+    dict(student="bp_l2_half_the_decay", replace={"train_step_l2": L2_HALF_THE_DECAY},
+         fails={"train_step_l2_test"}, visible=r"lam / 2 \* W, half what it should be"),
+    dict(student="bp_l2_decay_after_the_step", replace={"train_step_l2": L2_DECAY_AFTER_THE_STEP},
+         fails={"train_step_l2_test"}, visible=r"\*after\* the gradient step"),
+    dict(student="bp_l2_loss_without_penalty", replace={"train_step_l2": L2_LOSS_WITHOUT_PENALTY},
+         fails={"train_step_l2_test"}, visible=r"loss_fn's loss alone"),
+    dict(student="bp_l2_decay_without_lr", replace={"train_step_l2": L2_DECAY_WITHOUT_LR},
+         fails={"train_step_l2_test"}, visible=r"not multiplied by the learning rate"),
+    dict(student="bp_l2_penalty_without_half", replace={"train_step_l2": L2_PENALTY_WITHOUT_HALF},
+         fails={"train_step_l2_test"}, visible=r"twice too large"),
 ]
