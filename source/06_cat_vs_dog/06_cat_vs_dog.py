@@ -242,6 +242,24 @@ def preprocess(images, mean=None, std=None):
     ### END SOLUTION
 
 
+# %% [markdown]
+# <details><summary><b>Hint 1 of 3 (a nudge)</b></summary>
+#
+# Three steps: make every image one row of numbers, scale the pixel values from 0–255 to 0–1, then standardise each column (each pixel position and colour).
+#
+# <details><summary><b>Hint 2 of 3</b></summary>
+#
+# `images.reshape(n, -1)` makes the rows. Standardising means subtracting each column's mean and dividing by its standard deviation (`axis=0`); compute them only when `mean` is None, otherwise use the ones you were given: those of the training set.
+#
+# <details><summary><b>Hint 3 of 3 (nearly there)</b></summary>
+#
+# A column whose standard deviation is (nearly) 0 would divide by zero: replace such a deviation by 1. Return three things: the standardised X, the mean and the std. Float32 is enough and twice as fast.
+#
+# </details>
+# </details>
+# </details>
+
+
 # %% nbgrader={"grade": true, "grade_id": "preprocess_test", "locked": true, "points": 3, "schema_version": 3, "solution": false}
 from nnlearn.testing import CheckFailed, call, check_array, check_type
 
@@ -488,6 +506,24 @@ def predict_proba(params, X):
     ### END SOLUTION
 
 
+# %% [markdown]
+# <details><summary><b>Hint 1 of 3 (a nudge)</b></summary>
+#
+# The network has one pair W1, b1, W2, b2, … per layer: half as many layers as entries in params. Every layer computes scores from the previous layer's output; all but the last apply ReLU.
+#
+# <details><summary><b>Hint 2 of 3</b></summary>
+#
+# A layer's scores are `out @ W.T + b` (samples are rows, W is `(n_out, n_in)`); ReLU is `np.maximum(scores, 0)`. Loop over k = 1 … number of layers and look the weights up as `params[f"W{k}"]`.
+#
+# <details><summary><b>Hint 3 of 3 (nearly there)</b></summary>
+#
+# Finish with a softmax over each row, computed stably: subtract the row's maximum before `np.exp`, then divide by the row's sum (`keepdims=True`).
+#
+# </details>
+# </details>
+# </details>
+
+
 # %% nbgrader={"grade": true, "grade_id": "predict_proba_test", "locked": true, "points": 3, "schema_version": 3, "solution": false}
 from nnlearn.testing import CheckFailed, call, check_array, check_shape
 
@@ -674,6 +710,24 @@ def train_epoch(params, X, y, lr, batch_size, rng, loss_fn=loss_and_gradients):
         total += loss * len(idx)
     return total / n_samples
     ### END SOLUTION
+
+
+# %% [markdown]
+# <details><summary><b>Hint 1 of 3 (a nudge)</b></summary>
+#
+# One epoch visits every sample once, in a new random order, a mini-batch at a time, and updates the weights after every batch.
+#
+# <details><summary><b>Hint 2 of 3</b></summary>
+#
+# Shuffle with `rng.permutation(n_samples)` (the generator you are given, so runs are reproducible) and slice the order into batches. For each batch call `loss_fn(params, X[idx], y[idx])`: it returns the batch's loss and a dict of gradients with the same keys as params.
+#
+# <details><summary><b>Hint 3 of 3 (nearly there)</b></summary>
+#
+# Update each array of params in place, subtracting lr times its gradient with `-=` (not `params[key] = ...`), so the caller's dict holds the trained weights. For the returned mean loss, weight each batch's loss by its number of samples (the last batch may be smaller) and divide by n_samples.
+#
+# </details>
+# </details>
+# </details>
 
 
 # %% nbgrader={"grade": true, "grade_id": "train_epoch_test", "locked": true, "points": 4, "schema_version": 3, "solution": false}
@@ -1319,6 +1373,19 @@ def confusion_matrix(y_true, y_pred, n_classes):
     ### END SOLUTION
 
 
+# %% [markdown]
+# <details><summary><b>Hint 1 of 2 (a nudge)</b></summary>
+#
+# Start from an all-zero integer table of shape `(n_classes, n_classes)` and add 1 for every sample.
+#
+# <details><summary><b>Hint 2 of 2</b></summary>
+#
+# Sample i adds 1 at row `y_true[i]`, column `y_pred[i]`. A loop over the samples is fine. (A fancy-indexing `cm[y_true, y_pred] += 1` counts repeated pairs only once; `np.add.at` counts them all.)
+#
+# </details>
+# </details>
+
+
 # %% nbgrader={"grade": true, "grade_id": "confusion_matrix_test", "locked": true, "points": 2, "schema_version": 3, "solution": false}
 from nnlearn.testing import call, check_array
 
@@ -1383,6 +1450,24 @@ def misclassified(proba, y):
     confidence = proba[wrong, predicted[wrong]]
     return wrong[np.argsort(-confidence, kind="stable")]
     ### END SOLUTION
+
+
+# %% [markdown]
+# <details><summary><b>Hint 1 of 3 (a nudge)</b></summary>
+#
+# A sample is misclassified when the class with the highest probability is not its label.
+#
+# <details><summary><b>Hint 2 of 3</b></summary>
+#
+# Find the predicted classes with `argmax` over each row, then the indices where they differ from y. The confidence of a mistake is the probability the network gave to the (wrong) class it predicted.
+#
+# <details><summary><b>Hint 3 of 3 (nearly there)</b></summary>
+#
+# Sort those indices by their confidence, highest first: `np.argsort` of the negated confidences, with `kind="stable"` so that ties keep their order.
+#
+# </details>
+# </details>
+# </details>
 
 
 # %% nbgrader={"grade": true, "grade_id": "misclassified_test", "locked": true, "points": 2, "schema_version": 3, "solution": false}
@@ -1530,6 +1615,24 @@ def predict_file(path, params, mean, std, size=32):
     X_new = preprocess(image[None], mean, std)[0]
     return predict_proba(params, X_new)[0]
     ### END SOLUTION
+
+
+# %% [markdown]
+# <details><summary><b>Hint 1 of 3 (a nudge)</b></summary>
+#
+# Prepare the new picture exactly as the training pictures were prepared, then ask the network.
+#
+# <details><summary><b>Hint 2 of 3</b></summary>
+#
+# `load_image(path, size)` gives one image `(size, size, 3)`; `preprocess` expects a batch, so add a first axis (`image[None]`) and pass the training set's mean and std, never new ones.
+#
+# <details><summary><b>Hint 3 of 3 (nearly there)</b></summary>
+#
+# `predict_proba` returns one row per image: return the first row, shape `(n_classes,)`.
+#
+# </details>
+# </details>
+# </details>
 
 
 # %% nbgrader={"grade": true, "grade_id": "predict_file_test", "locked": true, "points": 2, "schema_version": 3, "solution": false}

@@ -20,7 +20,7 @@ from coursegrade.layout import MARKER_PAIRS
 
 from .helpers import ASSIGNMENTS, notebook_path, read_notebook
 
-HINTED = {"01_function_approximation", "03_loss", "04_gradient_descent"}
+HINTED = {"01_function_approximation", "03_loss", "04_gradient_descent", "06_cat_vs_dog"}
 SUMMARY = re.compile(r"<details><summary><b>Hint (\d) of (\d)[^<]*</b></summary>")
 REGION = re.compile("|".join(rf"{re.escape(b)}\n(.*?){re.escape(e)}" for b, e in MARKER_PAIRS), re.S)
 
