@@ -11,6 +11,10 @@ of them imports another one's files by path (no ``sys.path`` edits, no
   headless Chromium through Playwright. Used by the browser tests (tests/browser),
   ``scripts/screenshots.py`` (``make screenshots``) and
   ``benchmarks/bench_widgets.py``.
+* :mod:`coursetools.mutants` -- single small mutations of the solution regions (an
+  operator, a constant, sum/mean, an axis, a transpose, a dropped term ...). Used by
+  ``benchmarks/bench_mutants.py``, which grades every mutant through the real grader
+  and prints the share each notebook's tests catch, and by tests/course/test_mutants.py.
 
 The course layout itself (assignment folders, markers, time limits) is
 :mod:`coursegrade.layout`, because the grader needs it too. ``scripts/generate.py``
