@@ -52,10 +52,11 @@ import math
 import numbers
 
 import ipywidgets as widgets
+import numpy as np
 import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 
-__all__ = ["interactive_plot", "static_plot", "InteractivePlot"]
+__all__ = ["interactive_plot", "static_plot", "InteractivePlot", "digit_pad", "DigitPad"]
 
 
 def _make_control(name, spec):
@@ -266,3 +267,95 @@ def static_plot(draw, *, figsize=(6, 4), **values):
     fig, ax = plt.subplots(figsize=figsize, layout="constrained")
     draw(ax, **plain)
     return fig
+
+
+# --- a drawing pad for 8 x 8 digits ------------------------------------------------------
+
+PAD_SIZE = 8          # the digits of nnlearn.datasets.load_digits are 8 x 8
+PAD_INK = 16          # their darkest value (0 is blank paper)
+
+
+class DigitPad(InteractivePlot):
+    """An 8 x 8 grid of toggle buttons to draw a digit on, next to the ten probabilities
+    that ``classify`` gives the drawing, redrawn at every click. Made by :func:`digit_pad`.
+
+    Like every :class:`InteractivePlot` it carries a PNG of its current picture, so
+    without a widget frontend (nbval, nbconvert) the notebook shows the bar chart.
+    """
+
+    def __init__(self, classify, start=None, figsize=(4.5, 2.6)):
+        if not callable(classify):
+            raise TypeError(f"classify must be a function of an 8 x 8 image, got {type(classify).__name__}")
+        on = np.zeros((PAD_SIZE, PAD_SIZE), bool) if start is None else _ink(start)
+        self.classify = classify
+        toggles = {f"p{i}": widgets.ToggleButton(value=bool(on.flat[i]), tooltip=f"row {i // PAD_SIZE}, "
+                                                 f"column {i % PAD_SIZE}",
+                                                 layout=widgets.Layout(width="26px", height="26px", padding="0"))
+                   for i in range(PAD_SIZE * PAD_SIZE)}
+        super().__init__(self._draw, toggles, figsize=figsize)
+        self.clear_button = widgets.Button(description="Clear", layout=widgets.Layout(width="80px"))
+        self.clear_button.on_click(lambda _: self.clear())
+        grid = widgets.GridBox(list(toggles.values()), layout=widgets.Layout(
+            grid_template_columns=f"repeat({PAD_SIZE}, 26px)", grid_gap="1px"))
+        self.children = [widgets.HBox([widgets.VBox([grid, self.clear_button]), self.output])]
+
+    @property
+    def image(self):
+        """The drawing as an 8 x 8 array of 0 (paper) and 16 (ink), as in load_digits."""
+        return _drawing(self.values)
+
+    def clear(self):
+        """Wipe the drawing (one redraw, not 64)."""
+        for control in self.controls.values():
+            control.unobserve(self._on_change, names="value")
+            control.value = False
+            control.observe(self._on_change, names="value")
+        self._on_change(None)
+
+    def _draw(self, ax, **values):
+        image = _drawing(values)
+        proba = np.asarray(self.classify(image), dtype=float).ravel()
+        best = int(np.argmax(proba))
+        colours = ["tab:orange" if k == best else "tab:blue" for k in range(len(proba))]
+        ax.bar(range(len(proba)), proba, color=colours)
+        ax.set_xticks(range(len(proba)))
+        ax.set_ylim(0, 1)
+        ax.set_xlabel("digit")
+        ax.set_ylabel("probability")
+        ax.set_title("blank: draw a digit" if not image.any() else f"the network says {best} ({proba[best]:.0%})")
+
+
+def _drawing(values):
+    """The 8 x 8 image (0 or 16) of the toggles' values p0 .. p63, row by row."""
+    return PAD_INK * np.array([values[f"p{i}"] for i in range(PAD_SIZE * PAD_SIZE)], dtype=float).reshape(
+        PAD_SIZE, PAD_SIZE)
+
+
+def _ink(image):
+    """Which pixels of an 8 x 8 image (0..16, as in load_digits) are drawn: at least half-dark."""
+    image = np.asarray(image, dtype=float)
+    if image.shape != (PAD_SIZE, PAD_SIZE):
+        raise ValueError(f"start must be an {PAD_SIZE} x {PAD_SIZE} image, got shape {image.shape}")
+    return image >= PAD_INK / 2
+
+
+def digit_pad(classify, start=None, figsize=(4.5, 2.6)):
+    """A pad to draw a digit on, classified live.
+
+    Parameters
+    ----------
+    classify : callable
+        ``classify(image)`` gets the drawing as an 8 x 8 float array with 0 for paper and
+        16 for ink (the scale of :func:`nnlearn.datasets.load_digits`) and returns the
+        ten class probabilities.
+    start : array (8, 8), optional
+        A digit to start from (its pixels of at least 8 are drawn), e.g. a test image.
+    figsize : (float, float)
+        Size of the bar chart, in inches.
+
+    Returns
+    -------
+    DigitPad
+        Put it on the last line of a cell. Clicking a square inks or wipes it.
+    """
+    return DigitPad(classify, start=start, figsize=figsize)

@@ -164,3 +164,43 @@ def test_layout_found_once_is_reused_and_redone_when_the_axes_change():
     assert plot.figure.axes[0].get_position().x1 < plot.figure.axes[1].get_position().x0
     plot.controls["level"].value = 0.8  # same axes again: positions reused
     assert len(plot.figure.axes) == 2 and plot._png
+
+
+# --- the digit pad ------------------------------------------------------------------------
+
+def _recording_classifier(calls):
+    def classify(image):
+        calls.append(np.array(image))
+        proba = np.full(10, 0.05)
+        proba[int(image.sum() // 16) % 10] = 0.55
+        return proba
+    return classify
+
+
+def test_digit_pad_classifies_the_drawing_at_every_click():
+    from nnlearn.widgets import digit_pad
+
+    calls = []
+    start = np.zeros((8, 8))
+    start[2, 3], start[5, 5], start[6, 6] = 16, 9, 7          # 7 is below half-dark: not drawn
+    pad = digit_pad(_recording_classifier(calls), start=start)
+    assert pad.n_draws == 1 and len(calls) == 1, "the pad must draw once when made"
+    expected = np.zeros((8, 8))
+    expected[2, 3] = expected[5, 5] = 16
+    np.testing.assert_array_equal(calls[0], expected, err_msg="classify must get the drawing, 0/16, row by row")
+    np.testing.assert_array_equal(pad.image, expected)
+    pad.controls["p9"].value = True                             # row 1, column 1
+    assert pad.n_draws == 2 and calls[-1][1, 1] == 16 and calls[-1].sum() == 48
+    pad.clear()
+    assert pad.n_draws == 3 and not calls[-1].any(), "Clear must wipe everything with one redraw"
+    bundle = pad._repr_mimebundle_()
+    assert "image/png" in bundle, "without a widget frontend the pad must still show its chart"
+
+
+def test_digit_pad_says_what_is_wrong():
+    from nnlearn.widgets import digit_pad
+
+    with pytest.raises(TypeError, match="classify must be a function"):
+        digit_pad("not a function")
+    with pytest.raises(ValueError, match=r"8 x 8 image, got shape \(4, 4\)"):
+        digit_pad(lambda image: np.full(10, 0.1), start=np.zeros((4, 4)))
