@@ -1116,10 +1116,18 @@ for s in [1.0, 1.0 / np.sqrt(n_inputs), 0.001]:
           f"{flat:4.0%} of the z in the flat part of the sigmoid; outputs spread {spread:.3f}")
 
 # %% [markdown]
-# Common recipes build on this: **Xavier/Glorot** initialisation uses a standard
-# deviation of $\sqrt{2 / (n_\text{in} + n_\text{out})}$ (good for tanh and
-# sigmoid), **He** initialisation $\sqrt{2 / n_\text{in}}$ (good for ReLU, which
-# zeroes half of its inputs).
+# This recipe, a standard deviation of $1/\sqrt{n_\text{in}}$ (variance
+# $1/n_\text{in}$), is **LeCun's** (Yann LeCun and colleagues, *Efficient
+# BackProp*, 1998), and it is the one this course uses. Two relatives are just as
+# common, and section 10 puts all of them to work in a deep network:
+#
+# * **Xavier/Glorot** (2010): variance $2/(n_\text{in} + n_\text{out})$, a
+#   compromise between keeping the signal's size on the way forward (which needs
+#   $1/n_\text{in}$) and the gradient's size on the way back (which needs
+#   $1/n_\text{out}$). For a layer with as many outputs as inputs it *is* LeCun's.
+# * **He** (Kaiming He and colleagues, 2015): variance $2/n_\text{in}$, standard
+#   deviation $\sqrt{2/n_\text{in}}$, for ReLU layers: ReLU sets about half of its
+#   inputs to 0, and the factor 2 makes up for the half that is lost.
 #
 # ### Exercise 7: random initial weights (2 points)
 #
@@ -1128,11 +1136,12 @@ for s in [1.0, 1.0 / np.sqrt(n_inputs), 0.001]:
 # * return a weight matrix of shape `(n_out, n_in)`: one row per neuron, as in
 #   `dense_forward`;
 # * fill it with random numbers from a normal distribution with mean 0 and
-#   standard deviation $1/\sqrt{n_\text{in}}$. Xavier's
-#   $\sqrt{2/(n_\text{in} + n_\text{out})}$ and He's $\sqrt{2/n_\text{in}}$ are
-#   accepted too. The tests draw large matrices and accept a mean near 0 and a
-#   standard deviation within 10 % of one of these three; anything much smaller
-#   or larger fails;
+#   standard deviation $1/\sqrt{n_\text{in}}$, LeCun's scale. The tests draw large
+#   matrices and measure them: the mean must be near 0 and the standard deviation
+#   within 10 % of $1/\sqrt{n_\text{in}}$. Anything much smaller or larger fails —
+#   and so do Xavier's and He's scales: they are good recipes, but not the one this
+#   exercise asks for (for the layer sizes the tests use they differ from
+#   $1/\sqrt{n_\text{in}}$ by 30 % or more);
 # * the `seed` decides the numbers: make a generator with
 #   `rng = np.random.default_rng(seed)` and draw from it (`rng.normal(...)` or
 #   `rng.standard_normal(...)`). The same seed must give the same matrix, different
@@ -1172,7 +1181,7 @@ def check_random_weights(n_in, n_out, seed):
 
 
 def check_scale(n_in, n_out, seed):
-    """The mean and standard deviation of a large init_weights matrix: the taught scale or Xavier or He."""
+    """The mean and standard deviation of a large init_weights matrix, against 1/sqrt(n_in)."""
     name = f"init_weights({n_in}, {n_out}, seed={seed})"
     W = check_random_weights(n_in, n_out, seed)
     std, taught = W.std(), 1 / np.sqrt(n_in)
@@ -1180,8 +1189,9 @@ def check_scale(n_in, n_out, seed):
     if abs(W.mean()) > 0.1 * std:
         raise CheckFailed(f"{name} has mean {W.mean():.4g} but standard deviation {std:.4g}: the weights should "
                           "be centred at 0 (positive and negative, like rng.normal(0, ...)).")
-    accepted = [taught, np.sqrt(2 / (n_in + n_out)), np.sqrt(2 / n_in)]
-    if any(abs(std / scale - 1) <= 0.1 for scale in accepted):
+    # At least 6,000 weights: their standard deviation is measured to within about 1 %, so
+    # 10 % separates the right scale from the others with room to spare.
+    if abs(std / taught - 1) <= 0.1:
         return
     if std < taught:
         message = (f"{name} has standard deviation {std:.3g}: too small, {times(taught / std)} times smaller than "
@@ -1196,16 +1206,24 @@ def check_scale(n_in, n_out, seed):
         if std * np.sqrt(n_in) > 3:
             message += (f" With {n_in} inputs the weighted sums spread about {std * np.sqrt(n_in):.3g}, deep in "
                         "the flat part of the sigmoid.")
-    if abs(std * n_in - 1) <= 0.1:
-        message += (" That is 1/n_in: the standard deviation is the square root of 1/n_in (rng.normal's scale is "
-                    "the standard deviation, not the variance).")
-    elif abs(std * np.sqrt(n_out) - 1) <= 0.1:
-        message += " That is 1/sqrt(n_out): scale by the number of inputs, n_in, not of neurons."
-    elif abs(std - 1) <= 0.1:
-        message += " That is the unscaled normal distribution: multiply by 1/sqrt(n_in)."
-    raise CheckFailed(message + f" Accepted: a standard deviation within 10 % of 1/sqrt(n_in) = {taught:.3g}, of "
-                      f"Xavier's sqrt(2/(n_in + n_out)) = {accepted[1]:.3g} or of He's sqrt(2/n_in) = "
-                      f"{accepted[2]:.3g}.")
+    # Which other scale it is, if it is one of the usual ones (the closest within 5 %).
+    known = [
+        (1 / n_in, " That is 1/n_in: the standard deviation is the square root of 1/n_in (rng.normal's scale is "
+                   "the standard deviation, not the variance)."),
+        (1 / np.sqrt(n_out), " That is 1/sqrt(n_out): scale by the number of inputs, n_in, not of neurons."),
+        (1.0, " That is the unscaled normal distribution: multiply by 1/sqrt(n_in)."),
+        (np.sqrt(2 / n_in), " That is He's sqrt(2/n_in), the recipe for ReLU layers; this exercise asks for "
+                            "LeCun's 1/sqrt(n_in)."),
+        (np.sqrt(2 / (n_in + n_out)), " That is Xavier's sqrt(2/(n_in + n_out)); this exercise asks for LeCun's "
+                                      "1/sqrt(n_in), which depends on the number of inputs only."),
+        (taught / np.sqrt(3), " That is what a uniform distribution on (-1/sqrt(n_in), 1/sqrt(n_in)) gives: a "
+                              "uniform distribution on (-a, a) has standard deviation a/sqrt(3), not a. Use "
+                              "rng.normal(0, 1/sqrt(n_in), ...)."),
+    ]
+    scale, diagnosis = min(known, key=lambda item: abs(std / item[0] - 1))
+    if abs(std / scale - 1) <= 0.05:
+        message += diagnosis
+    raise CheckFailed(message + f" Expected: a standard deviation within 10 % of 1/sqrt(n_in) = {taught:.3g}.")
 
 
 W_a = check_random_weights(3, 5, seed=0)
@@ -1291,7 +1309,182 @@ fig.tight_layout()
 plt.show()
 
 # %% [markdown]
-# ## 10. Common misconceptions
+# ## 10. Deep stacks: vanishing and exploding signals
+#
+# A badly scaled layer is a nuisance; ten of them in a row are a disaster, because
+# every layer multiplies the damage of the one before. Here is the experiment.
+# 200 random inputs with 100 features each pass through a stack of **10 dense
+# layers of 100 neurons** (biases 0), with the same activation after every layer.
+# The weights of all layers are drawn with one of four standard deviations:
+#
+# | standard deviation | with $n_\text{in} = 100$ | what it is |
+# |---|---|---|
+# | 0.01 | $0.1/\sqrt{n_\text{in}}$ | too small (a fixed 0.01 was once a popular default) |
+# | $1/\sqrt{n_\text{in}}$ | 0.1 | LeCun's, the one this course uses (Xavier's too, as $n_\text{in} = n_\text{out}$) |
+# | $\sqrt{2/n_\text{in}}$ | 0.14 | He's, for ReLU |
+# | 1 | $10/\sqrt{n_\text{in}}$ | too large: `rng.normal` without any scaling |
+#
+# Training also needs the way **back**. To improve a weight, it needs the
+# gradient of the loss with respect to that weight, and it gets it by passing a
+# gradient from the output back through the stack, layer by layer (this is
+# *backpropagation*, notebook 05 derives it). At every layer, on the way back, the
+# gradient is multiplied by the activation's slope $f'(z)$ at every neuron and
+# then by the layer's weight matrix: with samples as rows, `dZ = dA * f'(Z)` and
+# `dA_before = dZ @ W`. So whatever shrinks or grows the signal on its way forward
+# shrinks or grows the gradient on its way back, and the slopes add a factor of
+# their own. Below, a random gradient starts at the top (it stands in for what a
+# loss would send back), and we measure the size of the gradient $\partial L /
+# \partial z$ that reaches each layer. The gradient of a layer's weights is built
+# from it (notebook 05): where it is tiny, that layer hardly learns.
+
+# %% tags=["grading-skip"]
+n_layers, width, n_samples = 10, 100, 200
+deep_activations = {   # name: (f, its slope f' computed from a = f(z) and z)
+    "sigmoid": (lambda z: 1 / (1 + np.exp(-z)), lambda a, z: a * (1 - a)),
+    "tanh": (np.tanh, lambda a, z: 1 - a ** 2),
+    "ReLU": (lambda z: np.maximum(z, 0.0), lambda a, z: (z > 0).astype(float)),
+}
+deep_scales = {"0.01 (too small)": 0.01, "1/√n_in = 0.1": 1 / np.sqrt(width),
+               "√(2/n_in) ≈ 0.14": np.sqrt(2 / width), "1 (too large)": 1.0}
+
+
+def run_deep_stack(f, f_slope, std, seed=0):
+    """Forward and backward through n_layers dense layers (width x width) with weights of this std.
+
+    Returns the outputs of every layer, each (n_samples, width), and the size of the
+    gradient dL/dZ that reaches every layer, from the first layer to the last.
+    """
+    rng = np.random.default_rng(seed)
+    A = rng.normal(size=(n_samples, width))                   # samples are rows
+    Ws = [std * rng.normal(size=(width, width)) for _ in range(n_layers)]   # (n_out, n_in)
+    outputs, sums = [], []
+    for W in Ws:                                              # forward, biases 0
+        sums.append(A @ W.T)
+        A = f(sums[-1])
+        outputs.append(A)
+    dA = rng.normal(size=(n_samples, width))                  # the gradient arriving at the top
+    gradient_sizes = np.zeros(n_layers)
+    for k in reversed(range(n_layers)):                       # backward, last layer first
+        dZ = dA * f_slope(outputs[k], sums[k])                # through the activation's slope
+        gradient_sizes[k] = np.sqrt(np.mean(dZ ** 2))         # root mean square of dL/dZ
+        dA = dZ @ Ws[k]                                       # through the weights
+    return outputs, gradient_sizes
+
+
+with np.errstate(over="ignore"):                              # sigmoid's exp(-z) for z << 0: inf, result 0
+    deep_runs = {(act, scale): run_deep_stack(f, f_slope, std)
+                 for act, (f, f_slope) in deep_activations.items()
+                 for scale, std in deep_scales.items()}
+
+# %% [markdown]
+# First the way forward. Each small panel shows, for one activation (row) and one
+# scale (column), the histogram of the outputs of each layer, turned on its side:
+# layer 1 on the left, layer 10 on the right, the width of the shape is how many
+# outputs have that value. ReLU's outputs range over 20 powers of ten here, so its
+# row uses a logarithmic scale (and leaves out the outputs that are exactly 0,
+# about half of them).
+
+# %% tags=["grading-skip"]
+fig, axes = plt.subplots(3, 4, figsize=(13, 7.5), sharex=True)
+layer_numbers = np.arange(1, n_layers + 1)
+for row, act in enumerate(deep_activations):
+    if act == "ReLU":
+        edges = np.logspace(-13, 10, 47)
+    else:
+        edges = np.linspace(0 if act == "sigmoid" else -1, 1, 41)
+    centres = (edges[:-1] + edges[1:]) / 2
+    for col, scale in enumerate(deep_scales):
+        ax = axes[row, col]
+        for k, out in enumerate(deep_runs[act, scale][0]):
+            counts, _ = np.histogram(out, bins=edges)
+            half = 0.45 * counts / counts.max()
+            ax.fill_betweenx(centres, k + 1 - half, k + 1 + half, color=f"C{row}", lw=0)
+        if act == "ReLU":
+            ax.set_yscale("log")
+        ax.set_ylim(edges[0], edges[-1])
+        ax.set_xticks(layer_numbers)
+        if row == 0:
+            ax.set_title(f"weights' std {scale}", fontsize=10)
+        if row == 2:
+            ax.set_xlabel("layer")
+    axes[row, 0].set_ylabel(f"{act} outputs" + ("\n(log scale, zeros left out)" if act == "ReLU" else ""))
+fig.subplots_adjust(left=0.08, right=0.99, bottom=0.07, top=0.95, wspace=0.22, hspace=0.12)
+plt.show()
+
+# %% [markdown]
+# Then the way back: the size of the gradient that reaches each layer, on a
+# logarithmic scale (every line starts from the same random gradient arriving at
+# the top), and a table of the numbers at both ends of the stack:
+
+# %% tags=["grading-skip"]
+fig, axes = plt.subplots(1, 3, figsize=(13, 3.4))
+for ax, act in zip(axes, deep_activations):
+    for scale in deep_scales:
+        ax.semilogy(layer_numbers, deep_runs[act, scale][1], "o-", ms=3, label=scale)
+    ax.set_title(act)
+    ax.set_xlabel("layer")
+    ax.set_xticks(layer_numbers)
+axes[0].set_ylabel("size of the gradient\nreaching the layer")
+axes[0].legend(title="weights' std", fontsize="small")
+fig.tight_layout()
+plt.show()
+
+print("                            spread of layer 10's outputs   gradient at layer 1 / at layer 10")
+for (act, scale), (outputs, gradient_sizes) in deep_runs.items():
+    print(f"{act:8} std {scale:18} {outputs[-1].std():12.0e} {gradient_sizes[0] / gradient_sizes[-1]:30.0e}")
+
+# %% [markdown]
+# What the pictures say, scale by scale:
+#
+# * **Too small (0.01).** Near 0, tanh and ReLU are straight lines, so each layer
+#   only multiplies the spread by about $0.01 \cdot \sqrt{100} = 0.1$ (ReLU: $0.1 /
+#   \sqrt 2$, it zeroes half). After 10 layers the outputs are $10^{-10}$ or smaller:
+#   every input gives the same output, 0 for tanh and ReLU, 0.5 for the sigmoid. On
+#   the way back the gradient shrinks by the same factor per layer: it **vanishes**,
+#   and the first layers do not learn.
+# * **Too large (1).** Each layer multiplies by about 10. tanh and the sigmoid
+#   **saturate**: their outputs pile up at $\pm 1$ (or 0 and 1), the flat ends of the
+#   curve, close to the step of section 2. ReLU does not saturate, so its outputs
+#   **explode**, about 7 times larger per layer, to $10^8$; so does the gradient
+#   on the way back, in tanh's stack too.
+# * **$1/\sqrt{n_\text{in}}$.** The weighted sum of 100 inputs keeps the spread of
+#   its inputs (section 9), and tanh, whose slope is about 1 near 0, keeps the
+#   signal and the gradient at roughly the same size: both change by less than a
+#   factor of 3 over the 10 layers. ReLU passes on
+#   only its positive half, so it loses a factor $\sqrt 2$ per layer in spread: after
+#   10 layers the outputs are 30 times smaller, after 50 layers $10^7$ times.
+# * **$\sqrt{2/n_\text{in}}$ (He).** The factor $\sqrt 2$ makes up for ReLU's lost
+#   half: the ReLU stack keeps its size all the way, forward and back. For tanh the
+#   same factor makes the signal a little larger, still fine here.
+#
+# The rule behind all of it: a layer keeps the signal's size when its weights'
+# standard deviation is about $1/\sqrt{n_\text{in}}$ times a gain that makes up for
+# what the activation removes (1 for tanh, $\sqrt 2$ for ReLU). A constant like 0.01
+# or 1 is right for one layer width at most: it is the $\sqrt{n_\text{in}}$ that
+# makes the recipe work for every width.
+#
+# **Why sigmoid stacks stall.** No scale rescues the sigmoid. Its slope is at most
+# $1/4$ (section 4), so even when the weights keep the size of the signal, the
+# gradient is divided by about 4 at every layer on the way back (about 3 with He's
+# scale): over the 10 layers by $10^4$ to $10^6$. With $1/\sqrt{n_\text{in}}$ the
+# gradient reaching layer 1 is about 500,000 times smaller than at layer 10, so
+# the first layers hardly move while the last ones learn. Larger weights would make up for the factor, but then
+# the neurons saturate, as the right-hand column shows. The same factor 1/4 works
+# on the way forward: in the sigmoid's middle columns the histograms break up into
+# spikes, one per neuron, because each neuron's output barely changes from input to
+# input any more. The neurons still differ from each other (the spread of all the
+# outputs stays near 0.1), but the differences *between inputs*, which are what the
+# next layer needs, shrink by about 4 per layer. The sigmoid's outputs also
+# all lie between 0 and 1, around 0.5, never centred at 0, which makes the next
+# layer's job harder. This is why deep networks use ReLU (or its relatives) in their
+# hidden layers and keep the sigmoid for an output that is a probability.
+#
+# Deeper networks than these use further tools to keep the signals in shape
+# (normalisation layers and shortcut connections); the starting scale of the
+# weights is the first, and the one you have written.
+
+# %% [markdown]
+# ## 11. Common misconceptions
 #
 # Texts about neural networks, including the articles this course draws on, repeat
 # a few claims that are wrong or misleading. Each one below comes with a cell that

@@ -250,16 +250,31 @@ def init_weights(n_in, n_out, seed=None):
     return np.random.default_rng(seed).standard_normal((n_out, n_in)) / np.sqrt(n_in)
 '''
 
-INIT_XAVIER = '''\
+INIT_UNIFORM_SAME_STD = '''\
 def init_weights(n_in, n_out, seed=None):
-    rng = np.random.default_rng(seed=seed)
-    return rng.normal(loc=0.0, scale=np.sqrt(2.0 / (n_in + n_out)), size=(n_out, n_in))
+    # a uniform distribution on (-a, a) has standard deviation a / sqrt(3): a = sqrt(3 / n_in)
+    limit = np.sqrt(3.0 / n_in)
+    return np.random.default_rng(seed).uniform(-limit, limit, size=(n_out, n_in))
 '''
 
-INIT_HE = '''\
+INIT_VARIANCE_KEYWORDS = '''\
+def init_weights(n_in, n_out, seed=None):
+    variance = 1.0 / n_in
+    rng = np.random.default_rng(seed=seed)
+    return rng.normal(loc=0.0, scale=np.sqrt(variance), size=(n_out, n_in))
+'''
+
+INIT_LOOPS = '''\
+import math
+
+
 def init_weights(n_in, n_out, seed=None):
     rng = np.random.default_rng(seed)
-    return np.sqrt(2 / n_in) * rng.standard_normal(size=(n_out, n_in))
+    W = np.empty((n_out, n_in))
+    for j in range(n_out):
+        for i in range(n_in):
+            W[j, i] = rng.normal() / math.sqrt(n_in)
+    return W
 '''
 
 INIT_ROWS = '''\
@@ -334,10 +349,12 @@ RIGHT = [
          style="the unit inputs pushed through both layers, one column at a time"),
     dict(name="init_standard_normal", replace={"init_weights": INIT_STANDARD_NORMAL},
          style="standard_normal divided by sqrt(n_in), no rng variable"),
-    dict(name="init_xavier", replace={"init_weights": INIT_XAVIER},
-         style="Xavier's scale with keyword arguments (the text accepts it)"),
-    dict(name="init_he", replace={"init_weights": INIT_HE},
-         style="He's scale sqrt(2 / n_in) (the text accepts it)"),
+    dict(name="init_uniform_same_std", replace={"init_weights": INIT_UNIFORM_SAME_STD},
+         style="a uniform distribution with the taught standard deviation 1/sqrt(n_in)"),
+    dict(name="init_variance_keywords", replace={"init_weights": INIT_VARIANCE_KEYWORDS},
+         style="the variance 1/n_in, its square root as rng.normal's scale, keyword arguments"),
+    dict(name="init_loops", replace={"init_weights": INIT_LOOPS},
+         style="one rng.normal() per entry in two Python loops, math.sqrt"),
     dict(name="init_rows", replace={"init_weights": INIT_ROWS},
          style="one rng.normal call per row"),
     dict(name="init_transposed_draw", replace={"init_weights": INIT_TRANSPOSED_DRAW},

@@ -180,6 +180,34 @@ def init_weights(n_in, n_out, seed=None):
     return rng.normal(0, 1 / np.sqrt(n_out), size=(n_out, n_in))
 '''
 
+# He's scale for ReLU where the text asks for LeCun's 1/sqrt(n_in).
+INIT_HE = '''\
+def init_weights(n_in, n_out, seed=None):
+    rng = np.random.default_rng(seed)
+    return rng.normal(0, np.sqrt(2 / n_in), size=(n_out, n_in))
+'''
+
+# Xavier's scale where the text asks for LeCun's 1/sqrt(n_in).
+INIT_XAVIER = '''\
+def init_weights(n_in, n_out, seed=None):
+    rng = np.random.default_rng(seed)
+    return rng.normal(0, np.sqrt(2 / (n_in + n_out)), size=(n_out, n_in))
+'''
+
+# A uniform distribution with bound 1/sqrt(n_in): its standard deviation is 1/sqrt(3 n_in).
+INIT_UNIFORM_BOUND = '''\
+def init_weights(n_in, n_out, seed=None):
+    rng = np.random.default_rng(seed)
+    return rng.uniform(-1 / np.sqrt(n_in), 1 / np.sqrt(n_in), size=(n_out, n_in))
+'''
+
+# The right scale, but drawn in the transposed shape (n_in, n_out) and returned as it is.
+INIT_TRANSPOSED_SCALE_N_OUT = '''\
+def init_weights(n_in, n_out, seed=None):
+    rng = np.random.default_rng(seed)
+    return rng.normal(0, 1 / np.sqrt(n_out), size=(n_in, n_out)).T
+'''
+
 WRONG = [
     dict(student="naive_sigmoid", replace={"sigmoid": NAIVE_SIGMOID},
          fails={"sigmoid_test"}, visible=r"overflow"),
@@ -218,6 +246,14 @@ WRONG = [
          fails={"init_weights_test"}, visible=r"too small, 20 times smaller.*That is 1/n_in.*not the variance"),
     dict(student="init_n_out", replace={"init_weights": INIT_N_OUT},
          fails={"init_weights_test"}, visible=r"too large, 2\.8\d* times larger.*That is 1/sqrt\(n_out\)"),
+    dict(student="init_he", replace={"init_weights": INIT_HE},
+         fails={"init_weights_test"}, visible=r"too large, 1\.4\d* times larger.*He's sqrt\(2/n_in\).*LeCun's"),
+    dict(student="init_xavier", replace={"init_weights": INIT_XAVIER},
+         fails={"init_weights_test"}, visible=r"too large, 1\.3\d* times larger.*Xavier's sqrt\(2/\(n_in \+ n_out\)\)"),
+    dict(student="init_uniform_bound", replace={"init_weights": INIT_UNIFORM_BOUND},
+         fails={"init_weights_test"}, visible=r"too small, 1\.7\d* times smaller.*a/sqrt\(3\)"),
+    dict(student="init_transposed_scale_n_out", replace={"init_weights": INIT_TRANSPOSED_SCALE_N_OUT},
+         fails={"init_weights_test"}, visible=r"too large, 2\.8\d* times larger.*1/sqrt\(n_out\)"),
     # Every submission costs a full run of the notebook in the grading test, so the
     # remaining mistakes travel together: each one sits in a different exercise (the
     # exercises are graded independently), and each failing test's message must name
