@@ -297,7 +297,8 @@ class DigitPad(InteractivePlot):
         self.clear_button.on_click(lambda _: self.clear())
         grid = widgets.GridBox(list(toggles.values()), layout=widgets.Layout(
             grid_template_columns=f"repeat({PAD_SIZE}, 26px)", grid_gap="1px"))
-        self.children = [widgets.HBox([widgets.VBox([grid, self.clear_button]), self.output])]
+        # the drawing above the chart, as every interactive plot has its controls above its picture
+        self.children = [widgets.HBox([grid, self.clear_button]), self.output]
 
     @property
     def image(self):

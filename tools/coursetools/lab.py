@@ -305,7 +305,7 @@ _JS_RENDERED = r"""
     }
     for (const box of cell.querySelectorAll('.jp-OutputArea-output > .jupyter-widgets')) {
       const imgs = [...box.querySelectorAll('.widget-output img')];
-      out.widgets.push({cell: index, plot: !!box.querySelector('.widget-output'), controls: box.querySelectorAll('.widget-slider, .widget-checkbox, .widget-dropdown').length,
+      out.widgets.push({cell: index, plot: !!box.querySelector('.widget-output'), controls: box.querySelectorAll('.widget-slider, .widget-checkbox, .widget-dropdown, .widget-toggle-button').length,
                         images: imgs.length, loaded: imgs.filter(loaded).length});
     }
     for (const el of cell.querySelectorAll('.jp-OutputArea-output')) {
@@ -448,7 +448,11 @@ class Notebook:
         return [boxes.nth(k) for k in range(boxes.count())]
 
     def controls(self, plot):
-        """The controls of one interactive plot: (kind, name, locator) for each."""
+        """The controls of one interactive plot: (kind, name, locator) for each.
+
+        A digit pad (``nnlearn.widgets.digit_pad``) has 64 toggle buttons that all do the
+        same: three of them (the first, one in the middle, the last) stand for the rest.
+        """
         found = []
         items = plot.locator(":scope > .widget-slider, :scope > .widget-checkbox, :scope > .widget-dropdown")
         for i in range(items.count()):
@@ -458,11 +462,16 @@ class Notebook:
                 .map((l) => l.textContent.replace(/\u200b/g, '').trim()).find((t) => t) || ''""")
             kind = "slider" if "widget-slider" in classes else "checkbox" if "widget-checkbox" in classes else "dropdown"
             found.append((kind, name, item))
+        toggles = plot.locator(".widget-toggle-button")
+        n = toggles.count()
+        for i in sorted({0, n // 2, n - 1}) if n else []:
+            found.append(("toggle", toggles.nth(i).get_attribute("title") or f"toggle {i}", toggles.nth(i)))
         return found
 
     def move_control(self, plot_index, kind, control, direction=1, timeout=60):
         """Change one control as a student would (arrow key on a slider, click on a
-        checkbox, another option in a drop-down); wait for the redrawn picture.
+        checkbox or a toggle button, another option in a drop-down); wait for the redrawn
+        picture.
 
         Returns a dict: ms (input event -> new picture decoded in the page), changed
         (whether the picture differs), error (a draw error shown instead), value."""
@@ -482,6 +491,9 @@ class Notebook:
             box = control.locator("input[type=checkbox]")
             box.click()
             value = lambda: box.is_checked()  # noqa: E731
+        elif kind == "toggle":
+            control.click()
+            value = lambda: "mod-active" in (control.get_attribute("class") or "")  # noqa: E731
         else:
             select = control.locator("select")
             options = select.locator("option").all_text_contents()
