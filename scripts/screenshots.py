@@ -29,6 +29,11 @@ ANCHORS = {
     "06_cat_vs_dog": "interactive_plot(draw_prediction",
 }
 
+# More pictures of a notebook: {assignment: {file stem: anchor}}.
+EXTRA = {
+    "06_cat_vs_dog": {"06_digit_pad": "digit_pad(classify_drawing"},
+}
+
 # Scroll the cell's last output to the bottom of the notebook area, so the picture and
 # as much as fits of the cell above it are in view.
 _JS_SCROLL_TO_CELL = r"""
@@ -62,10 +67,10 @@ def save_small_png(page, path):
     return path
 
 
-def anchor_cell(cells, assignment):
+def anchor_cell(cells, assignment, anchor=None):
     """Index of the cell to show: its anchor, else the first interactive plot, else the
     first figure, else the top."""
-    anchor = ANCHORS.get(assignment)
+    anchor = anchor or ANCHORS.get(assignment)
     if anchor:
         for cell in cells:
             if anchor in "".join(cell["source"]):
@@ -108,15 +113,17 @@ def main(argv=None):
             nb.run_all()
             lab.page.wait_for_function("(id) => [...document.getElementById(id).querySelectorAll('img')]"
                                        ".every((img) => img.complete)", arg=nb.id)
-            index, why = anchor_cell(nb.cells(), assignment)
-            if why != ANCHORS.get(assignment):
-                print(f"  {assignment}: anchor {ANCHORS.get(assignment)!r} not found, showing the {why}")
             lab.page.evaluate("() => { for (const w of [...window.jupyterapp.shell.widgets('main')])"
                               " if (!w.context) w.close(); }")  # e.g. the Launcher
-            lab.page.evaluate(_JS_SCROLL_TO_CELL, [nb.id, index])
-            lab.page.mouse.move(5, 795)  # no hover effects on the picture
-            lab.page.wait_for_timeout(600)
-            print(save_small_png(lab.page, args.out / f"{assignment}.png"))
+            cells = nb.cells()
+            for stem, anchor in {assignment: ANCHORS.get(assignment), **EXTRA.get(assignment, {})}.items():
+                index, why = anchor_cell(cells, assignment, anchor)
+                if why != anchor:
+                    print(f"  {stem}: anchor {anchor!r} not found, showing the {why}")
+                lab.page.evaluate(_JS_SCROLL_TO_CELL, [nb.id, index])
+                lab.page.mouse.move(5, 795)  # no hover effects on the picture
+                lab.page.wait_for_timeout(600)
+                print(save_small_png(lab.page, args.out / f"{stem}.png"))
             nb.close()
         lab.close()
         browser.close()

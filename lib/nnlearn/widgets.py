@@ -292,6 +292,9 @@ class DigitPad(InteractivePlot):
                                                  f"column {i % PAD_SIZE}",
                                                  layout=widgets.Layout(width="26px", height="26px", padding="0"))
                    for i in range(PAD_SIZE * PAD_SIZE)}
+        for toggle in toggles.values():      # ink is dark blue, paper light grey
+            toggle.button_style = "primary" if toggle.value else ""
+            toggle.observe(_ink_style, names="value")
         super().__init__(self._draw, toggles, figsize=figsize)
         self.clear_button = widgets.Button(description="Clear", layout=widgets.Layout(width="80px"))
         self.clear_button.on_click(lambda _: self.clear())
@@ -324,6 +327,10 @@ class DigitPad(InteractivePlot):
         ax.set_xlabel("digit")
         ax.set_ylabel("probability")
         ax.set_title("blank: draw a digit" if not image.any() else f"the network says {best} ({proba[best]:.0%})")
+
+
+def _ink_style(change):
+    change["owner"].button_style = "primary" if change["new"] else ""
 
 
 def _drawing(values):

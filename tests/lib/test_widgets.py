@@ -204,3 +204,16 @@ def test_digit_pad_says_what_is_wrong():
         digit_pad("not a function")
     with pytest.raises(ValueError, match=r"8 x 8 image, got shape \(4, 4\)"):
         digit_pad(lambda image: np.full(10, 0.1), start=np.zeros((4, 4)))
+
+
+def test_digit_pad_shows_ink_dark():
+    from nnlearn.widgets import digit_pad
+
+    start = np.zeros((8, 8))
+    start[0, 0] = 16
+    pad = digit_pad(lambda image: np.full(10, 0.1), start=start)
+    assert pad.controls["p0"].button_style == "primary" and pad.controls["p1"].button_style == ""
+    pad.controls["p1"].value = True
+    assert pad.controls["p1"].button_style == "primary"
+    pad.clear()
+    assert all(toggle.button_style == "" for toggle in pad.controls.values())
