@@ -1313,7 +1313,7 @@ plt.show()
 #
 # A badly scaled layer is a nuisance; ten of them in a row are a disaster, because
 # every layer multiplies the damage of the one before. Here is the experiment.
-# 200 random inputs with 100 features each pass through a stack of **10 dense
+# 50 random inputs with 100 features each pass through a stack of **10 dense
 # layers of 100 neurons** (biases 0), with the same activation after every layer.
 # The weights of all layers are drawn with one of four standard deviations:
 #
@@ -1338,7 +1338,7 @@ plt.show()
 # from it (notebook 05): where it is tiny, that layer hardly learns.
 
 # %% tags=["grading-skip"]
-n_layers, width, n_samples = 10, 100, 200
+n_layers, width, n_samples = 10, 100, 50
 deep_activations = {   # name: (f, its slope f' computed from a = f(z) and z)
     "sigmoid": (lambda z: 1 / (1 + np.exp(-z)), lambda a, z: a * (1 - a)),
     "tanh": (np.tanh, lambda a, z: 1 - a ** 2),
@@ -1385,7 +1385,7 @@ with np.errstate(over="ignore"):                              # sigmoid's exp(-z
 # about half of them).
 
 # %% tags=["grading-skip"]
-fig, axes = plt.subplots(3, 4, figsize=(13, 7.5), sharex=True)
+fig, axes = plt.subplots(3, 4, figsize=(12, 6.6), sharex=True)
 layer_numbers = np.arange(1, n_layers + 1)
 for row, act in enumerate(deep_activations):
     if act == "ReLU":
@@ -1417,7 +1417,7 @@ plt.show()
 # the top), and a table of the numbers at both ends of the stack:
 
 # %% tags=["grading-skip"]
-fig, axes = plt.subplots(1, 3, figsize=(13, 3.4))
+fig, axes = plt.subplots(1, 3, figsize=(12, 3.2))
 for ax, act in zip(axes, deep_activations):
     for scale in deep_scales:
         ax.semilogy(layer_numbers, deep_runs[act, scale][1], "o-", ms=3, label=scale)
@@ -1449,12 +1449,13 @@ for (act, scale), (outputs, gradient_sizes) in deep_runs.items():
 #   on the way back, in tanh's stack too.
 # * **$1/\sqrt{n_\text{in}}$.** The weighted sum of 100 inputs keeps the spread of
 #   its inputs (section 9), and tanh, whose slope is about 1 near 0, keeps the
-#   signal and the gradient at roughly the same size: both change by less than a
-#   factor of 3 over the 10 layers. ReLU passes on
-#   only its positive half, so it loses a factor $\sqrt 2$ per layer in spread: after
-#   10 layers the outputs are 30 times smaller, after 50 layers $10^7$ times.
+#   signal and the gradient at roughly the same size: both change by a factor of
+#   about 3 over the 10 layers. ReLU passes on only its positive half, so its
+#   signal loses a factor of about $\sqrt 2$ per layer: after 10 layers the spread
+#   of its outputs is 50 times smaller than the inputs', after 50 layers it would
+#   be more than $10^7$ times smaller.
 # * **$\sqrt{2/n_\text{in}}$ (He).** The factor $\sqrt 2$ makes up for ReLU's lost
-#   half: the ReLU stack keeps its size all the way, forward and back. For tanh the
+#   half: the ReLU stack keeps roughly its size all the way, forward and back. For tanh the
 #   same factor makes the signal a little larger, still fine here.
 #
 # The rule behind all of it: a layer keeps the signal's size when its weights'
