@@ -1438,8 +1438,8 @@ for (act, scale), (outputs, gradient_sizes) in deep_runs.items():
 #
 # * **Too small (0.01).** Near 0, tanh and ReLU are straight lines, so each layer
 #   only multiplies the spread by about $0.01 \cdot \sqrt{100} = 0.1$ (ReLU: $0.1 /
-#   \sqrt 2$, it zeroes half). After 10 layers the outputs are $10^{-10}$ or smaller:
-#   every input gives the same output, 0 for tanh and ReLU, 0.5 for the sigmoid. On
+#   \sqrt 2$, it zeroes half). After 10 layers their outputs are $10^{-10}$ or
+#   smaller, and the sigmoid's all about 0.5: every input gives the same output. On
 #   the way back the gradient shrinks by the same factor per layer: it **vanishes**,
 #   and the first layers do not learn.
 # * **Too large (1).** Each layer multiplies by about 10. tanh and the sigmoid
@@ -1455,8 +1455,8 @@ for (act, scale), (outputs, gradient_sizes) in deep_runs.items():
 #   of its outputs is 50 times smaller than the inputs', after 50 layers it would
 #   be more than $10^7$ times smaller.
 # * **$\sqrt{2/n_\text{in}}$ (He).** The factor $\sqrt 2$ makes up for ReLU's lost
-#   half: the ReLU stack keeps roughly its size all the way, forward and back. For tanh the
-#   same factor makes the signal a little larger, still fine here.
+#   half: the ReLU stack keeps roughly its size all the way, forward and back. For
+#   tanh the same factor makes the signal a little larger, still fine here.
 #
 # The rule behind all of it: a layer keeps the signal's size when its weights'
 # standard deviation is about $1/\sqrt{n_\text{in}}$ times a gain that makes up for
@@ -1469,13 +1469,14 @@ for (act, scale), (outputs, gradient_sizes) in deep_runs.items():
 # gradient is divided by about 4 at every layer on the way back (about 3 with He's
 # scale): over the 10 layers by $10^4$ to $10^6$. With $1/\sqrt{n_\text{in}}$ the
 # gradient reaching layer 1 is about 500,000 times smaller than at layer 10, so
-# the first layers hardly move while the last ones learn. Larger weights would make up for the factor, but then
-# the neurons saturate, as the right-hand column shows. The same factor 1/4 works
+# the first layers hardly move while the last ones learn. Larger weights would
+# make up for the factor, but then the neurons saturate, as the right-hand column
+# shows. The same factor 1/4 works
 # on the way forward: in the sigmoid's middle columns the histograms break up into
 # spikes, one per neuron, because each neuron's output barely changes from input to
 # input any more. The neurons still differ from each other (the spread of all the
 # outputs stays near 0.1), but the differences *between inputs*, which are what the
-# next layer needs, shrink by about 4 per layer. The sigmoid's outputs also
+# next layer needs, shrink by 3 to 4 times per layer. The sigmoid's outputs also
 # all lie between 0 and 1, around 0.5, never centred at 0, which makes the next
 # layer's job harder. This is why deep networks use ReLU (or its relatives) in their
 # hidden layers and keep the sigmoid for an output that is a probability.
