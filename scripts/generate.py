@@ -11,7 +11,9 @@ folders are assignments, the solution/hidden-test markers and the 60 s cell limi
    the .ipynb);
 2. ``release/NN_name/NN_name.ipynb`` -- ``nbgrader generate_assignment``: solutions
    replaced by ``raise NotImplementedError()``, hidden tests removed; we then make
-   sure no outputs or execution counts are left;
+   sure no outputs or execution counts are left, and collapse the long test cells
+   and plotting helpers (:func:`collapse_long_cells`), so that a student scrolling
+   the notebook sees prose, exercises and pictures;
 3. ``solutions/NN_name/NN_name.ipynb`` -- ``nbgrader generate_solution``, then run
    top to bottom with nbclient in its own folder so that the committed solutions show
    their outputs. Any error in a solution notebook stops the script.
@@ -28,6 +30,7 @@ share with it is installed: ``coursegrade.layout`` and ``coursetools.authoring``
 
 import argparse
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -78,13 +81,33 @@ def _patterns(assignments, every):
     return [ASSIGNMENT_GLOB] if len(assignments) > 1 and set(assignments) == set(every) else list(assignments)
 
 
-def strip_outputs(path):
+COLLAPSE_LINES = 10   # a test cell or plotting helper longer than this starts collapsed in release/
+HELPER = re.compile(r"^def (draw|plot)_\w+\(", re.M)
+
+
+def collapse_long_cells(nb):
+    """Collapse (``jupyter.source_hidden``) the release cells a student need not read to
+    work: visible test cells and plotting helpers (``def draw_...``/``def plot_...``)
+    longer than COLLAPSE_LINES lines. Their outputs stay visible, a click shows the
+    code; exercise cells are never collapsed."""
+    for cell in nb.cells:
+        grading = cell.metadata.get("nbgrader", {})
+        long = len(cell.source.splitlines()) > COLLAPSE_LINES
+        test = grading.get("grade") and not grading.get("solution")
+        helper = not grading.get("solution") and HELPER.search(cell.source)
+        if cell.cell_type == "code" and long and (test or helper):
+            cell.metadata.setdefault("jupyter", {})["source_hidden"] = True
+
+
+def strip_outputs(path, collapse=False):
     nb = nbformat.read(path, as_version=4)
     for cell in nb.cells:
         if cell.cell_type == "code":
             cell.outputs = []
             cell.execution_count = None
         cell.metadata.pop("execution", None)
+    if collapse:
+        collapse_long_cells(nb)
     write_if_changed(nb, path)
 
 
@@ -131,7 +154,7 @@ def generate(root=COURSE_ROOT, names=None, execute=True, log=print):
         nbgrader(root, "generate_solution", pattern, "--force", "--Execute.enabled=False", log=log)
     for name in assignments:
         for nb_path in sorted((root / "release" / name).glob("*.ipynb")):
-            strip_outputs(nb_path)
+            strip_outputs(nb_path, collapse=True)
 
     if execute:
         log(f"3/3 nbclient: executing solutions/ (at most {CELL_TIMEOUT} s per cell)")
