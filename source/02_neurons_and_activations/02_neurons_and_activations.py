@@ -205,6 +205,24 @@ def sigmoid(z):
     ### END SOLUTION
 
 
+# %% [markdown]
+# <details><summary><b>Hint 1 of 3 (a nudge)</b></summary>
+#
+# The formula is fine on paper; the trouble is `np.exp(-z)` for a large negative z: it overflows (and NumPy warns).
+#
+# <details><summary><b>Hint 2 of 3</b></summary>
+#
+# Keep every exponent at most 0: for z ≥ 0 use 1 / (1 + e^(−z)); for z < 0 multiply top and bottom by e^z, which gives e^z / (1 + e^z). Both are the same function.
+#
+# <details><summary><b>Hint 3 of 3 (nearly there)</b></summary>
+#
+# With `e = np.exp(-np.abs(z))` both cases use the same small number e; choose between the two fractions entry by entry with `np.where(z >= 0, ..., ...)`.
+#
+# </details>
+# </details>
+# </details>
+
+
 # %% nbgrader={"grade": true, "grade_id": "sigmoid_test", "locked": true, "points": 3, "schema_version": 3, "solution": false}
 from nnlearn.testing import CheckFailed, check_array
 
@@ -330,6 +348,19 @@ def leaky_relu(z, alpha=0.01):
     ### BEGIN SOLUTION
     return np.where(z > 0, z, alpha * z)
     ### END SOLUTION
+
+
+# %% [markdown]
+# <details><summary><b>Hint 1 of 2 (a nudge)</b></summary>
+#
+# Both are an entry-by-entry choice between z and something else, with no loop needed.
+#
+# <details><summary><b>Hint 2 of 2</b></summary>
+#
+# `np.maximum(z, 0)` compares every entry with 0. For leaky ReLU, `np.where(condition, value_if_true, value_if_false)` picks z where z > 0 and alpha · z elsewhere. Neither may change z itself.
+#
+# </details>
+# </details>
 
 
 # %% nbgrader={"grade": true, "grade_id": "relu_test", "locked": true, "points": 2, "schema_version": 3, "solution": false}
@@ -494,6 +525,19 @@ def relu_derivative(z):
     ### BEGIN SOLUTION
     return (np.asarray(z) > 0).astype(float)
     ### END SOLUTION
+
+
+# %% [markdown]
+# <details><summary><b>Hint 1 of 2 (a nudge)</b></summary>
+#
+# Each derivative can be written with the activation's own value: compute the activation once and reuse it.
+#
+# <details><summary><b>Hint 2 of 2</b></summary>
+#
+# σ′(z) = σ(z) · (1 − σ(z)); tanh′(z) = 1 − tanh(z)²; ReLU′(z) is 1 where z > 0 and 0 elsewhere (a comparison turned into floats).
+#
+# </details>
+# </details>
 
 
 # %% nbgrader={"grade": true, "grade_id": "activation_derivatives_test", "locked": true, "points": 3, "schema_version": 3, "solution": false}
@@ -668,6 +712,19 @@ def dense_forward(X, W, b):
     ### BEGIN SOLUTION
     return X @ W.T + b
     ### END SOLUTION
+
+
+# %% [markdown]
+# <details><summary><b>Hint 1 of 2 (a nudge)</b></summary>
+#
+# Every sample (row of X) needs every neuron's weighted sum: a matrix product, then the bias.
+#
+# <details><summary><b>Hint 2 of 2</b></summary>
+#
+# W is `(n_out, n_in)` and X is `(n_samples, n_in)`: multiply X by the transpose of W to get `(n_samples, n_out)`, and add b, which broadcasts over the rows.
+#
+# </details>
+# </details>
 
 
 # %% nbgrader={"grade": true, "grade_id": "dense_forward_test", "locked": true, "points": 2, "schema_version": 3, "solution": false}
@@ -848,6 +905,19 @@ def softmax(Z):
     ### END SOLUTION
 
 
+# %% [markdown]
+# <details><summary><b>Hint 1 of 2 (a nudge)</b></summary>
+#
+# Softmax is exp of each score divided by the sum of the exps of its row, so each row sums to 1.
+#
+# <details><summary><b>Hint 2 of 2</b></summary>
+#
+# Large scores overflow `np.exp`. Subtracting the row's maximum from every score of the row changes nothing in the result but keeps the exponents ≤ 0; use `keepdims=True` so that shapes broadcast row by row.
+#
+# </details>
+# </details>
+
+
 # %% nbgrader={"grade": true, "grade_id": "softmax_test", "locked": true, "points": 3, "schema_version": 3, "solution": false}
 from nnlearn.testing import CheckFailed, call, check_array, check_shape
 
@@ -978,6 +1048,19 @@ def collapse_linear(W1, b1, W2, b2):
     ### BEGIN SOLUTION
     return W2 @ W1, W2 @ b1 + b2
     ### END SOLUTION
+
+
+# %% [markdown]
+# <details><summary><b>Hint 1 of 2 (a nudge)</b></summary>
+#
+# Write the two layers as formulas: h = W1 x + b1, then y = W2 h + b2. Substitute the first into the second.
+#
+# <details><summary><b>Hint 2 of 2</b></summary>
+#
+# Expanding gives y = (W2 W1) x + (W2 b1 + b2): one weight matrix and one bias. Check the shapes: W2 @ W1 is `(n_out, n_in)`.
+#
+# </details>
+# </details>
 
 
 # %% nbgrader={"grade": true, "grade_id": "collapse_linear_test", "locked": true, "points": 2, "schema_version": 3, "solution": false}
@@ -1154,6 +1237,19 @@ def init_weights(n_in, n_out, seed=None):
     rng = np.random.default_rng(seed)
     return rng.normal(0.0, 1.0 / np.sqrt(n_in), size=(n_out, n_in))
     ### END SOLUTION
+
+
+# %% [markdown]
+# <details><summary><b>Hint 1 of 2 (a nudge)</b></summary>
+#
+# The shape is `(n_out, n_in)`: one row of weights per neuron. Draw from a normal distribution with mean 0.
+#
+# <details><summary><b>Hint 2 of 2</b></summary>
+#
+# Use a generator made from the seed, `np.random.default_rng(seed)`, and its `normal(mean, standard deviation, size=...)`. The standard deviation the text derives is 1 / sqrt(n_in), not its square and not 1.
+#
+# </details>
+# </details>
 
 
 # %% nbgrader={"grade": true, "grade_id": "init_weights_test", "locked": true, "points": 2, "schema_version": 3, "solution": false}

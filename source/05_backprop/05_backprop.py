@@ -204,6 +204,24 @@ def neuron_backward(x, w, b, t):
     ### END SOLUTION
 
 
+# %% [markdown]
+# <details><summary><b>Hint 1 of 3 (a nudge)</b></summary>
+#
+# Forward first: a = σ(w·x + b), L = (a − t)². Then the chain rule, from the loss back to w and b.
+#
+# <details><summary><b>Hint 2 of 3</b></summary>
+#
+# dL/da = 2(a − t) and da/dz = a(1 − a). Their product, dL/dz, is the one number everything else needs.
+#
+# <details><summary><b>Hint 3 of 3 (nearly there)</b></summary>
+#
+# z = w·x + b, so dL/dw = dL/dz · x (shape `(n,)`) and dL/db = dL/dz. Return the loss and both gradients.
+#
+# </details>
+# </details>
+# </details>
+
+
 # %% nbgrader={"grade": true, "grade_id": "neuron_backward_test", "locked": true, "points": 2, "schema_version": 3, "solution": false}
 from nnlearn.activations import sigmoid as stable_sigmoid
 from nnlearn.testing import CheckFailed, call, check_array, check_scalar
@@ -376,6 +394,19 @@ def dense_backward(dout, cache):
     ### END SOLUTION
 
 
+# %% [markdown]
+# <details><summary><b>Hint 1 of 2 (a nudge)</b></summary>
+#
+# The layer computed out = X Wᵀ + b. Take each of X, W and b in turn and ask how the output changes with it.
+#
+# <details><summary><b>Hint 2 of 2</b></summary>
+#
+# dX has X's shape `(n, n_in)`: dout times W. dW has W's shape `(n_out, n_in)`: doutᵀ times X. db sums dout over the samples (axis 0).
+#
+# </details>
+# </details>
+
+
 # %% nbgrader={"grade": true, "grade_id": "dense_backward_test", "locked": true, "points": 3, "schema_version": 3, "solution": false}
 from nnlearn.testing import CheckFailed, call, check_array
 
@@ -517,6 +548,19 @@ def tanh_backward(dout, cache):
     ### END SOLUTION
 
 
+# %% [markdown]
+# <details><summary><b>Hint 1 of 2 (a nudge)</b></summary>
+#
+# The cache holds t = tanh(X), the forward output: the derivative of tanh can be written with it.
+#
+# <details><summary><b>Hint 2 of 2</b></summary>
+#
+# tanh′ = 1 − t². Multiply the incoming gradient by it, entry by entry.
+#
+# </details>
+# </details>
+
+
 # %% nbgrader={"grade": true, "grade_id": "tanh_backward_test", "locked": true, "points": 1, "schema_version": 3, "solution": false}
 from nnlearn.testing import call, check_array
 
@@ -562,6 +606,19 @@ def relu_backward(dout, cache):
     X = cache
     return dout * (X > 0)
     ### END SOLUTION
+
+
+# %% [markdown]
+# <details><summary><b>Hint 1 of 2 (a nudge)</b></summary>
+#
+# ReLU passes its input through where it was positive and blocks it elsewhere; the gradient does the same.
+#
+# <details><summary><b>Hint 2 of 2</b></summary>
+#
+# Multiply the incoming gradient by a mask that is 1 where the cached input is > 0 and 0 elsewhere.
+#
+# </details>
+# </details>
 
 
 # %% nbgrader={"grade": true, "grade_id": "relu_backward_test", "locked": true, "points": 1, "schema_version": 3, "solution": false}
@@ -679,6 +736,24 @@ def softmax_cross_entropy(Z, y):
     dZ[rows, y] -= 1.0
     return loss, dZ / n
     ### END SOLUTION
+
+
+# %% [markdown]
+# <details><summary><b>Hint 1 of 3 (a nudge)</b></summary>
+#
+# Loss: for each row, −log of the softmax probability of the right class; then the mean over the rows. Gradient: softmax(Z) minus the one-hot labels, divided by the number of rows.
+#
+# <details><summary><b>Hint 2 of 3</b></summary>
+#
+# Compute log-probabilities stably: shift each row by its maximum, then subtract the log of the sum of the exps of the shifted row. Pick the right class of every row with `log_p[np.arange(n), y]`.
+#
+# <details><summary><b>Hint 3 of 3 (nearly there)</b></summary>
+#
+# For dZ start from the probabilities (exp of the log-probabilities), subtract 1 at each row's right class, and divide everything by n.
+#
+# </details>
+# </details>
+# </details>
 
 
 # %% nbgrader={"grade": true, "grade_id": "softmax_cross_entropy_test", "locked": true, "points": 3, "schema_version": 3, "solution": false}
@@ -835,6 +910,24 @@ def two_layer_loss(params, X, y):
     ### END SOLUTION
 
 
+# %% [markdown]
+# <details><summary><b>Hint 1 of 3 (a nudge)</b></summary>
+#
+# Forward through dense → tanh → dense → softmax cross-entropy, keeping each step's cache; then backward through the same steps in reverse order.
+#
+# <details><summary><b>Hint 2 of 3</b></summary>
+#
+# Each backward function takes the gradient coming from above and its own cache: start from the loss's dscores, then the second dense layer (giving dW2, db2 and the gradient for the hidden layer), then tanh, then the first dense layer.
+#
+# <details><summary><b>Hint 3 of 3 (nearly there)</b></summary>
+#
+# The first layer's gradient with respect to X is not needed. Return the loss and a dict with exactly the keys of params, each gradient shaped like its parameter.
+#
+# </details>
+# </details>
+# </details>
+
+
 # %% nbgrader={"grade": true, "grade_id": "two_layer_loss_test", "locked": true, "points": 3, "schema_version": 3, "solution": false}
 from nnlearn.testing import CheckFailed, call, check_array, check_scalar
 
@@ -967,6 +1060,19 @@ def train_step(loss_fn, params, X, y, lr):
         params[key] -= lr * grads[key]
     return loss
     ### END SOLUTION
+
+
+# %% [markdown]
+# <details><summary><b>Hint 1 of 2 (a nudge)</b></summary>
+#
+# Ask `loss_fn` for the loss and the gradients at the current parameters, then move every parameter a small step downhill.
+#
+# <details><summary><b>Hint 2 of 2</b></summary>
+#
+# Loop over the keys of params so that any network works, and change each array in place (`-=`) so the caller's dict holds the new values. Return the loss computed before the step.
+#
+# </details>
+# </details>
 
 
 # %% nbgrader={"grade": true, "grade_id": "train_step_test", "locked": true, "points": 2, "schema_version": 3, "solution": false}
@@ -1131,6 +1237,19 @@ def overfit_tiny_batch(loss_fn, params, X, y, lr, n_steps, n_samples=20):
     X_tiny, y_tiny = X[:n_samples], y[:n_samples]
     return [train_step(loss_fn, tiny_params, X_tiny, y_tiny, lr) for _ in range(n_steps)]
     ### END SOLUTION
+
+
+# %% [markdown]
+# <details><summary><b>Hint 1 of 2 (a nudge)</b></summary>
+#
+# Work on a copy of params (a dict of copied arrays), so that the caller's network is left unchanged.
+#
+# <details><summary><b>Hint 2 of 2</b></summary>
+#
+# Take the first n_samples rows of X and y, then call your `train_step` n_steps times on that tiny batch and collect the loss each call returns.
+#
+# </details>
+# </details>
 
 
 # %% nbgrader={"grade": true, "grade_id": "overfit_tiny_batch_test", "locked": true, "points": 2, "schema_version": 3, "solution": false}
@@ -1648,6 +1767,24 @@ def train_step_l2(loss_fn, params, X, y, lr, lam):
         params[key] -= lr * grad
     return loss + penalty
     ### END SOLUTION
+
+
+# %% [markdown]
+# <details><summary><b>Hint 1 of 3 (a nudge)</b></summary>
+#
+# Weight decay adds lam/2 · (sum of squared weights) to the loss, for the arrays whose key starts with "W" only; biases are not decayed.
+#
+# <details><summary><b>Hint 2 of 3</b></summary>
+#
+# The gradient of lam/2 · W² is lam · W: add it to the weight matrices' gradients before the step. Compute the penalty from the weights *before* you change them.
+#
+# <details><summary><b>Hint 3 of 3 (nearly there)</b></summary>
+#
+# Return the loss that `loss_fn` gave plus the penalty. With lam = 0 your function must do exactly what `train_step` does.
+#
+# </details>
+# </details>
+# </details>
 
 
 # %% nbgrader={"grade": true, "grade_id": "train_step_l2_test", "locked": true, "points": 2, "schema_version": 3, "solution": false}

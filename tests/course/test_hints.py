@@ -7,9 +7,6 @@ at a time. A hint never holds a line of the solution or of a hidden test (the
 release leak check of test_generated.py reads every release cell, hints included;
 this one also looks for solution lines *inside* a hint's text). They must survive
 grading's sanitiser, which allows ``details`` and ``summary``.
-
-Written so far for the assignments in ``HINTED`` (issue 14, item 6); the others
-are skipped with that reason.
 """
 
 import re
@@ -20,7 +17,6 @@ from coursegrade.layout import MARKER_PAIRS
 
 from .helpers import ASSIGNMENTS, notebook_path, read_notebook
 
-HINTED = {"01_function_approximation", "03_loss", "04_gradient_descent", "06_cat_vs_dog"}
 SUMMARY = re.compile(r"<details><summary><b>Hint (\d) of (\d)[^<]*</b></summary>")
 REGION = re.compile("|".join(rf"{re.escape(b)}\n(.*?){re.escape(e)}" for b, e in MARKER_PAIRS), re.S)
 
@@ -52,8 +48,6 @@ def _solution_lines(source_nb):
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_every_exercise_has_two_or_three_nested_hints(assignment):
-    if assignment not in HINTED:
-        pytest.skip(f"{assignment}: hints not written yet (issue 14, item 6)")
     release = read_notebook(notebook_path("release", assignment))
     exercises = _exercises_and_hints(release)
     assert exercises, f"release/{assignment}: no solution cells found"
@@ -73,7 +67,7 @@ def test_every_exercise_has_two_or_three_nested_hints(assignment):
             f"release/{assignment}: the hints of {grade_id!r} must all close at the end (nested), not one by one")
 
 
-@pytest.mark.parametrize("assignment", sorted(HINTED))
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_no_hint_holds_a_solution_line(assignment):
     source = read_notebook(notebook_path("source", assignment))
     secrets = _solution_lines(source)
@@ -87,7 +81,7 @@ def test_the_sanitiser_keeps_the_hints():
     """Grading makes a submission inert before rendering it; the hints must come through."""
     from coursegrade.sanitize import sanitise_markdown
 
-    for assignment in sorted(HINTED):
+    for assignment in ASSIGNMENTS:
         for grade_id, hint in _exercises_and_hints(read_notebook(notebook_path("release", assignment))):
             cleaned, problems = sanitise_markdown(hint.source)
             assert (cleaned, problems) == (hint.source, []), (
