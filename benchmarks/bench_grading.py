@@ -33,7 +33,6 @@ import csv
 import datetime
 import os
 import random
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -43,6 +42,7 @@ from pathlib import Path
 import nbformat
 from coursegrade.layout import find_assignments
 from coursegrade.records import GRADING_REPORT_SUFFIX, RECORD_NAME, GradingReport, Record
+from coursetools.course import grading_course
 from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -51,19 +51,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def make_course(where, assignments):
     """A copy of the course whose gradebook knows the assignments, as an instructor's does
     after ``make generate`` (creating a gradebook is a one-off, not a cost of grading)."""
-    course = Path(where)
-    course.mkdir(parents=True)
-    shutil.copy2(ROOT / "nbgrader_config.py", course)
-    for a in assignments:
-        shutil.copytree(ROOT / "source" / a, course / "source" / a,
-                        ignore=shutil.ignore_patterns("*.py", "__pycache__", ".ipynb_checkpoints"))
-    setup = subprocess.run([sys.executable, "-c", "import sys; from pathlib import Path; "
-                            "from coursegrade.gradebook import ensure_in_gradebook, open_nbgrader; "
-                            "ensure_in_gradebook(open_nbgrader(Path.cwd())[1], sys.argv[1:])", *assignments],
-                           cwd=course, capture_output=True, text=True)
-    if setup.returncode != 0:
-        sys.exit(f"could not set up the gradebook of {course} ({setup.returncode}):\n{setup.stderr[-3000:]}")
-    return course
+    return grading_course(where, assignments)
 
 
 def synthetic_submission(assignment, seed):

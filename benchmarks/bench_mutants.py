@@ -33,7 +33,6 @@ import csv
 import json
 import os
 import random
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -42,6 +41,7 @@ from pathlib import Path
 
 import nbformat
 from coursegrade.layout import find_assignments
+from coursetools.course import grading_course
 from coursetools.mutants import answer_cells, mutants
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -98,24 +98,11 @@ def submission(assignment, mutant=None):
 
 
 def make_course(where, assignments, timeout):
-    """A temporary course: nbgrader_config.py (with shorter limits), source/ and a gradebook that knows them."""
-    course = Path(where)
-    course.mkdir(parents=True)
-    config = (ROOT / "nbgrader_config.py").read_text()
-    config += (f"\n# bench_mutants.py: shorter limits, so that a looping mutant costs seconds, not minutes\n"
-               f"c.SandboxedExecute.cell_timeout = {timeout}\nc.SandboxedExecute.call_timeout = {timeout}\n"
-               f"c.SandboxedExecute.submission_timeout = {10 * timeout}\n")
-    (course / "nbgrader_config.py").write_text(config)
-    for a in assignments:
-        shutil.copytree(ROOT / "source" / a, course / "source" / a,
-                        ignore=shutil.ignore_patterns("*.py", "__pycache__", ".ipynb_checkpoints"))
-    setup = subprocess.run([sys.executable, "-c", "import sys; from pathlib import Path; "
-                            "from coursegrade.gradebook import ensure_in_gradebook, open_nbgrader; "
-                            "ensure_in_gradebook(open_nbgrader(Path.cwd())[1], sys.argv[1:])", *assignments],
-                           cwd=course, capture_output=True, text=True)
-    if setup.returncode != 0:
-        sys.exit(f"could not set up the gradebook of {course} ({setup.returncode}):\n{setup.stderr[-3000:]}")
-    return course
+    """A temporary course (coursetools.course) whose nbgrader_config.py has shorter limits."""
+    return grading_course(where, assignments, extra_config=(
+        f"\n# bench_mutants.py: shorter limits, so that a looping mutant costs seconds, not minutes\n"
+        f"c.SandboxedExecute.cell_timeout = {timeout}\nc.SandboxedExecute.call_timeout = {timeout}\n"
+        f"c.SandboxedExecute.submission_timeout = {10 * timeout}\n"))
 
 
 def grade(course, assignments, found, jobs):

@@ -11,6 +11,8 @@ of them imports another one's files by path (no ``sys.path`` edits, no
   headless Chromium through Playwright. Used by the browser tests (tests/browser),
   ``scripts/screenshots.py`` (``make screenshots``) and
   ``benchmarks/bench_widgets.py``.
+* :mod:`coursetools.course` -- a temporary course whose gradebook knows some assignments,
+  to grade in. Used by ``benchmarks/bench_grading.py`` and ``benchmarks/bench_mutants.py``.
 * :mod:`coursetools.mutants` -- single small mutations of the solution regions (an
   operator, a constant, sum/mean, an axis, a transpose, a dropped term ...). Used by
   ``benchmarks/bench_mutants.py``, which grades every mutant through the real grader
