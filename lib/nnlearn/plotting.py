@@ -30,6 +30,7 @@ __all__ = [
     "plot_weights_as_images",
     "plot_confusion_matrix",
     "plot_network_diagram",
+    "not_yet",
 ]
 
 # One colour per class, used for both the points and the regions of a decision boundary.
@@ -696,3 +697,45 @@ def plot_network_diagram(layer_sizes, ax=None, layer_names=None, node_labels=Non
     ax.set_aspect("equal")
     ax.axis("off")
     return ax
+
+
+def _listed(names):
+    names = [str(n) for n in names]
+    return ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else names[0]
+
+
+def not_yet(*names, to=None, ax=None):
+    """Say, in the course's one style, that a cell needs exercises not written yet.
+
+    A demonstration cell that calls the student's functions catches
+    ``NotImplementedError`` and calls this instead of showing its result::
+
+        try:
+            show_layer(dense_forward(X, W, b))
+        except NotImplementedError:
+            not_yet("sigmoid", "dense_forward", to="see the layer's outputs")
+
+    prints ``Not yet: write sigmoid and dense_forward above, then run this cell
+    again to see the layer's outputs.`` The names are the functions the student
+    writes (they stay right when exercises are renumbered). With ``ax`` (a
+    Matplotlib Axes) the same sentence is written in the middle of that empty plot,
+    without ticks, instead of being printed.
+    """
+    if not names:
+        raise ValueError("not_yet needs at least one function name")
+    text = f"Not yet: write {_listed(names)} above, then run this cell again"
+    text += f" to {to}." if to else "."
+    if ax is None:
+        print(text)
+        return
+    lines, line = [], ""
+    for word in text.split():               # wrap at about 45 characters for a small plot
+        if line and len(line) + 1 + len(word) > 45:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    lines.append(line)
+    ax.text(0.5, 0.5, "\n".join(lines), transform=ax.transAxes, ha="center", va="center", color="0.35")
+    ax.set_xticks([])
+    ax.set_yticks([])

@@ -360,3 +360,36 @@ def test_plot_network_diagram_errors():
         P.plot_network_diagram([1, 2, 1], node_labels=[["x"]])
     with pytest.raises(ValueError, match="edge_labels must have 2 entries"):
         P.plot_network_diagram([1, 2, 1], edge_labels=[None, None, None])
+
+
+# ---- not_yet: the one style for "this cell needs an exercise not written yet" ----
+
+def test_not_yet_prints_one_sentence_naming_the_functions(capsys):
+    from nnlearn.plotting import not_yet
+    not_yet("sigmoid")
+    not_yet("sigmoid", "dense_forward", "softmax", to="see the layer's outputs")
+    out = capsys.readouterr().out.splitlines()
+    assert out == ["Not yet: write sigmoid above, then run this cell again.",
+                   "Not yet: write sigmoid, dense_forward and softmax above, then run this cell again "
+                   "to see the layer's outputs."], out
+
+
+def test_not_yet_on_axes_writes_in_the_plot_and_prints_nothing(capsys):
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from nnlearn.plotting import not_yet
+    fig, ax = plt.subplots()
+    not_yet("forward", "max_error", to="see the curve of the network and its error", ax=ax)
+    texts = [t.get_text() for t in ax.texts]
+    plt.close(fig)
+    assert capsys.readouterr().out == ""
+    assert len(texts) == 1 and all(len(line) <= 45 for line in texts[0].splitlines()), texts
+    assert " ".join(texts[0].split()) == ("Not yet: write forward and max_error above, then run this cell "
+                                          "again to see the curve of the network and its error."), texts
+
+
+def test_not_yet_without_names_is_a_clear_error():
+    from nnlearn.plotting import not_yet
+    with pytest.raises(ValueError, match="at least one function name"):
+        not_yet()
