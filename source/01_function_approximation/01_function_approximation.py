@@ -48,14 +48,8 @@ import matplotlib.pyplot as plt
 
 from nnlearn.activations import sigmoid   # a given tool: the numerically stable sigmoid of notebook 02
 from nnlearn.datasets import FUNCTIONS, make_function
-from nnlearn.plotting import plot_function_fit, plot_network_diagram
+from nnlearn.plotting import not_yet, plot_function_fit, plot_network_diagram   # not_yet: "write ... first"
 from nnlearn.widgets import interactive_plot
-
-
-def not_yet(*names):
-    """What a cell prints instead of its result while an exercise is still open."""
-    listed = ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else names[0]
-    print(f"Write {listed} above, then run this cell again.")
 
 
 # %% [markdown]
@@ -563,8 +557,7 @@ def draw_neuron(ax, w=1.0, b=0.0):
         ax.plot(x, step_neuron(x, w, b), "--", color="gray", label="step neuron")
         ax.plot(x, sigmoid_neuron(x, w, b), color="tab:blue", lw=2, label="sigmoid neuron")
     except NotImplementedError:
-        ax.text(0.5, 0.5, "implement step_neuron() and sigmoid_neuron() above\nto see the curves",
-                transform=ax.transAxes, ha="center", va="center")
+        not_yet("step_neuron", "sigmoid_neuron", to="see the curves", ax=ax)
         return
     if w != 0:
         ax.axvline(-b / w, color="tab:red", lw=0.8)
@@ -897,8 +890,7 @@ def draw_approximator(ax, w1=3.0, b1=6.0, v1=-1.0, w2=1.0, b2=0.0, v2=0.0, w3=1.
         y_network = forward(x, W_hidden, b_hidden, W_out, b_out)
         error = max_error(y_target, forward(x_target, W_hidden, b_hidden, W_out, b_out))
     except NotImplementedError:
-        ax.text(0.5, 0.5, "implement forward() and max_error() above to see the curve",
-                transform=ax.transAxes, ha="center", va="center")
+        not_yet("forward", "max_error", to="see the curve", ax=ax)
         return
     for j, color in enumerate(["tab:orange", "tab:green", "tab:purple"]):
         contribution = W_out[0, j] * sigmoid(x @ W_hidden[j:j + 1].T + b_hidden[j])
@@ -1186,8 +1178,7 @@ def draw_bumps(ax, target="sine", n_bumps=10):
         y_network = forward(x, *bumps_approximation(f, n_bumps, (-3, 3)))
         error = max_error(f(x), y_network)
     except NotImplementedError:
-        ax.text(0.5, 0.5, "implement bumps_approximation(), forward() and max_error() above",
-                transform=ax.transAxes, ha="center", va="center")
+        not_yet("bumps_approximation", "forward", "max_error", to="see the network", ax=ax)
         return
     ax.plot(x, y_network, color="black", lw=1.2, label="network")
     ax.set_title(f"{n_bumps} bumps, {2 * n_bumps} hidden neurons: max error {error:.3f}")

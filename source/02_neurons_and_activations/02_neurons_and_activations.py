@@ -54,6 +54,7 @@
 import numpy as np
 import matplotlib.pyplot as plt
 
+from nnlearn.plotting import not_yet   # says which of your functions a cell still needs
 from nnlearn.widgets import interactive_plot
 
 
@@ -427,13 +428,13 @@ zs = np.linspace(-4, 4, 401)
 curves = {"step": step(zs), "sigmoid": try_call(sigmoid, zs), "tanh": np.tanh(zs),
           "ReLU": try_call(relu, zs), "leaky ReLU (α = 0.1)": try_call(leaky_relu, zs, alpha=0.1)}
 limits = {"step": (0, 1), "sigmoid": (0, 1), "tanh": (-1, 1), "ReLU": (0,), "leaky ReLU (α = 0.1)": ()}
+yours = {"sigmoid": "sigmoid", "ReLU": "relu", "leaky ReLU (α = 0.1)": "leaky_relu"}   # who writes which curve
 fig, axes = plt.subplots(1, 5, figsize=(13, 2.8), sharex=True)
 for ax, (name, values) in zip(axes, curves.items()):
     for level in limits[name]:
         ax.axhline(level, color="gray", lw=0.8, ls="--")
     if values is None:
-        ax.text(0.5, 0.5, "finish the exercise\nto see this curve", ha="center", va="center",
-                transform=ax.transAxes)
+        not_yet(yours[name], to="see this curve", ax=ax)
     else:
         ax.plot(zs, values, lw=2)
     ax.set_title(name)
@@ -619,6 +620,8 @@ print("sigmoid_derivative, tanh_derivative, relu_derivative: all tests in this c
 
 # %%
 zs = np.linspace(-6, 6, 601)
+yours = {"sigmoid": "sigmoid", "sigmoid'": "sigmoid_derivative", "tanh'": "tanh_derivative",
+         "ReLU": "relu", "ReLU'": "relu_derivative"}   # who writes which curve
 rows = [("step", step(zs), np.zeros_like(zs)),
         ("sigmoid", try_call(sigmoid, zs), try_call(sigmoid_derivative, zs)),
         ("tanh", np.tanh(zs), try_call(tanh_derivative, zs)),
@@ -628,8 +631,7 @@ for col, (name, values, derivative) in enumerate(rows):
     for row, (curve, label) in enumerate([(values, name), (derivative, f"{name}'")]):
         ax = axes[row, col]
         if curve is None:
-            ax.text(0.5, 0.5, "finish the exercise\nto see this curve", ha="center", va="center",
-                    transform=ax.transAxes)
+            not_yet(yours[label], to="see this curve", ax=ax)
         else:
             ax.plot(zs, np.asarray(curve, dtype=float), lw=2, color="C0" if row == 0 else "C3")
         ax.set_title(label)
@@ -767,7 +769,7 @@ print("dense_forward: all tests in this cell passed.")
 # %%
 hidden = try_call(lambda: sigmoid(dense_forward(X_small, W_small, b_small)))
 if hidden is None:
-    print("Finish Exercises 1 and 4 to see the layer's outputs here.")
+    not_yet("sigmoid", "dense_forward", to="see the layer's outputs")
 else:
     print("outputs of a sigmoid layer, one row per sample:")
     print(np.round(hidden, 3))
@@ -808,8 +810,7 @@ def draw_neuron(ax, w1=1.0, w2=1.0, b=0.0):
         out = sigmoid(dense_forward(grid, W_neuron, b_neuron))[:, 0].reshape(grid_1.shape)
         correct = np.mean((sigmoid(dense_forward(X_moons, W_neuron, b_neuron))[:, 0] > 0.5) == y_moons)
     except NotImplementedError:
-        ax.text(0.5, 0.5, "Finish Exercise 1 (sigmoid) and Exercise 4 (dense_forward)\n"
-                "to see the neuron's output here.", ha="center", va="center", transform=ax.transAxes)
+        not_yet("sigmoid", "dense_forward", to="see the neuron's output", ax=ax)
         return
     shading = ax.contourf(grid_1, grid_2, out, levels=np.linspace(0, 1, 11), cmap="RdBu_r", alpha=0.45)
     ax.figure.colorbar(shading, ax=ax, label="neuron output σ(z)")
@@ -985,8 +986,7 @@ def draw_softmax(ax, cat=2.0, dog=1.0, bird=-1.0):
     """Bar chart of softmax([[cat, dog, bird]])."""
     P = try_call(softmax, np.array([[cat, dog, bird]]))
     if P is None:
-        ax.text(0.5, 0.5, "Finish Exercise 5 (softmax) to see the probabilities.",
-                ha="center", va="center", transform=ax.transAxes)
+        not_yet("softmax", to="see the probabilities", ax=ax)
         return
     probabilities = np.asarray(P, dtype=float)[0]
     bars = ax.bar(["cat", "dog", "bird"], probabilities, color=["tab:orange", "tab:brown", "tab:cyan"])
@@ -1011,7 +1011,7 @@ Z_two = np.array([[0.0, 2.0], [1.5, -0.5], [3.0, 3.0]])
 p_softmax = try_call(softmax, Z_two)
 p_sigmoid = try_call(sigmoid, Z_two[:, 1] - Z_two[:, 0])
 if p_softmax is None or p_sigmoid is None:
-    print("Finish Exercises 1 and 5 to compare softmax and sigmoid here.")
+    not_yet("sigmoid", "softmax", to="compare them")
 else:
     print("softmax(Z)[:, 1]      :", np.round(p_softmax[:, 1], 4))
     print("sigmoid(z_2 - z_1)    :", np.round(p_sigmoid, 4))
@@ -1139,8 +1139,7 @@ if collapsed is not None:
 fig, axes = plt.subplots(1, 3, figsize=(12, 3))
 for ax, (title, y_out) in zip(axes, outputs.items()):
     if y_out is None:
-        ax.text(0.5, 0.5, "finish the exercises\nto see this curve", ha="center", va="center",
-                transform=ax.transAxes)
+        not_yet(*(["dense_forward", "relu"] if "ReLU" in title else ["dense_forward"]), to="see this curve", ax=ax)
     else:
         ax.plot(x_line[:, 0], y_out[:, 0], lw=2)
     ax.set_title(title)
@@ -1377,7 +1376,8 @@ print("Started from zeros. Hidden weights after 300 training steps (one row per 
 print(np.round(zero_W1, 3))
 print("all 8 neurons identical:", bool(np.all(zero_W1 == zero_W1[0])))
 if random_start is None:
-    print("\nFinish Exercise 7 (init_weights) to train the second network.")
+    print()
+    not_yet("init_weights", to="train the second network")
 else:
     random_net, random_W1 = train_from(*random_start)
     print("\nStarted from init_weights. Hidden weights after 300 training steps:")
@@ -1395,8 +1395,7 @@ accuracy = zero_net.evaluate(X_moons, y_moons)[1]
 plot_decision_boundary(zero_net.predict_proba, X_moons, y_moons, ax=axes[0], resolution=120,
                        title=f"zero start: accuracy {accuracy:.1%}")
 if random_start is None:
-    axes[1].text(0.5, 0.5, "Finish Exercise 7 (init_weights)\nto see the randomly started network.",
-                 ha="center", va="center", transform=axes[1].transAxes)
+    not_yet("init_weights", to="see the randomly started network", ax=axes[1])
 else:
     accuracy = random_net.evaluate(X_moons, y_moons)[1]
     plot_decision_boundary(random_net.predict_proba, X_moons, y_moons, ax=axes[1], resolution=120,

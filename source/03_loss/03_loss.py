@@ -46,14 +46,8 @@
 import numpy as np
 import matplotlib.pyplot as plt
 
+from nnlearn.plotting import not_yet   # says which of your functions a cell still needs
 from nnlearn.widgets import interactive_plot
-
-
-def note_on_axes(ax, text):
-    """Write a short message in the middle of an empty plot."""
-    ax.text(0.5, 0.5, text, transform=ax.transAxes, ha="center", va="center", wrap=True)
-    ax.set_xticks([])
-    ax.set_yticks([])
 
 
 # %% [markdown]
@@ -486,8 +480,7 @@ def draw_cat_loss(ax, p_cat=0.75):
         ce_now = categorical_cross_entropy(prediction, cat_label)
         se_now = mse(prediction, cat_label)
     except NotImplementedError:
-        note_on_axes(ax_loss, "Write categorical_cross_entropy (Exercise 3)\n"
-                              "and mse (Exercise 1) to see their curves here.")
+        not_yet("mse", "categorical_cross_entropy", to="see their curves", ax=ax_loss)
         return
     ax_loss.plot(slider_grid, ce, label="your categorical_cross_entropy")
     ax_loss.plot(slider_grid, se, ls="--", label="your mse")
@@ -880,7 +873,7 @@ try:
     print("measured slope of your cross_entropy_from_logits:\n", np.round(measured, 4))
     print("(softmax(Z) - Y) / n:\n", np.round((softmax(Z_slope) - Y_slope) / Z_slope.shape[0], 4))
 except NotImplementedError:
-    print("(Write cross_entropy_from_logits in Exercise 5 to measure its slope here.)")
+    not_yet("cross_entropy_from_logits", to="measure its slope")
 
 # %% [markdown]
 # So the cross-entropy is the loss for classifiers not mainly because it punishes
@@ -1110,7 +1103,7 @@ def draw_line_fit(ax, w=0.0, b=0.0):
     try:
         ax_fit.set_title(f"your mse: {mse(w * x_line + b, y_line):.3f}")
     except NotImplementedError:
-        ax_fit.set_title("write mse (Exercise 1) to see the loss here")
+        ax_fit.set_title("Not yet: write mse above to see the loss here")
 
 
 interactive_plot(draw_line_fit, w=(-1.5, 4.5, 0.05, 0.0), b=(-2.0, 4.0, 0.05, 0.0), figsize=(10, 4))
@@ -1324,7 +1317,7 @@ y_all = np.sin(x_all) + noise_rng.normal(0, 0.35, 30)      # a smooth curve plus
 try:
     x_train, x_test, y_train, y_test = train_test_split(x_all, y_all, test_size=0.2, seed=0)
 except NotImplementedError:
-    print("(Exercise 7 is not done yet: until it is, the test set here is simply the last 6 points.)")
+    not_yet("train_test_split", to="split at random (until then, the test set here is simply the last 6 points)")
     x_train, x_test, y_train, y_test = x_all[:24], x_all[24:], y_all[:24], y_all[24:]
 
 
@@ -1401,7 +1394,7 @@ try:
     x_train80, x_test20, y_train80, y_test20 = train_test_split(x_data, y_data, test_size=0.2, seed=0)
     x_fit, x_val, y_fit, y_val = train_test_split(x_train80, y_train80, test_size=0.25, seed=1)
 except NotImplementedError:
-    print("(Exercise 7 is not done yet: until it is, the three sets here are consecutive blocks of the data.)")
+    not_yet("train_test_split", to="split at random (until then, the three sets here are consecutive blocks)")
     x_fit, x_val, x_test20 = x_data[:60], x_data[60:80], x_data[80:]
     y_fit, y_val, y_test20 = y_data[:60], y_data[60:80], y_data[80:]
 print(f"{len(x_fit)} samples to fit, {len(x_val)} to validate, {len(x_test20)} to test")
@@ -1650,8 +1643,8 @@ patience = 10
 try:
     kept_epoch = best_epoch(val_losses, patience)
 except NotImplementedError:
-    print("(Write best_epoch in Exercise 8 to see early stopping here; until then the plot marks the lowest "
-          "validation loss of all 200 epochs.)")
+    not_yet("best_epoch", to="see early stopping (until then, the plot marks the lowest validation loss "
+            "of all 200 epochs)")
     kept_epoch = int(np.argmin(val_losses))
 stop_epoch = min(kept_epoch + patience, len(val_losses) - 1)
 kept_weights = weights_per_epoch[kept_epoch]

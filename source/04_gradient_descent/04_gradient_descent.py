@@ -41,16 +41,8 @@ import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import numpy as np
 
-from nnlearn.plotting import plot_trajectory
+from nnlearn.plotting import not_yet, plot_trajectory   # not_yet: which of your functions a cell still needs
 from nnlearn.widgets import interactive_plot
-
-
-def not_written_yet(ax, exercise):
-    """Write a note on an empty plot: the picture needs an exercise that is not done yet."""
-    ax.text(0.5, 0.5, f"Write {exercise} first,\nthen run this cell again.",
-            ha="center", va="center", transform=ax.transAxes, fontsize=11)
-    ax.set_xticks([])
-    ax.set_yticks([])
 
 
 # %% [markdown]
@@ -213,7 +205,7 @@ def draw_tangent(ax, x0=1.5):
     try:
         slope = numerical_derivative(f_curve, x0)
     except NotImplementedError:
-        ax.set_title("write numerical_derivative (exercise 1) to see the tangent")
+        ax.set_title("Not yet: write numerical_derivative above to see the tangent")
         return
     ax.plot(xs, f_curve(x0) + slope * (xs - x0), "--", color="tab:blue")
     downhill = "nowhere: flat" if abs(slope) < 1e-3 else "left" if slope > 0 else "right"
@@ -380,7 +372,7 @@ try:
     points = np.array([[-2.5, 1.0], [2.0, 1.5], [1.5, -1.0], [-1.0, -2.0], [0.5, 0.5], [-2.0, -0.5]])
     arrows = np.array([numerical_gradient(lambda w: bowl(w[0], w[1]), p.copy()) for p in points])
 except NotImplementedError:
-    not_written_yet(ax, "numerical_gradient (exercise 2)")
+    not_yet("numerical_gradient", to="see the arrows", ax=ax)
 else:
     ax.quiver(points[:, 0], points[:, 1], arrows[:, 0], arrows[:, 1], color="tab:red",
               angles="xy", scale_units="xy", scale=10, width=0.006, label="gradient (1/10 scale)")
@@ -559,7 +551,7 @@ def draw_descent(ax, lr=0.02, steps=30):
     try:
         path = gradient_descent(valley_grad, w_start, lr, steps)
     except NotImplementedError:
-        not_written_yet(ax, "gradient_descent (exercise 3)")
+        not_yet("gradient_descent", to="see the path", ax=ax)
         return
     with np.errstate(over="ignore", invalid="ignore"):  # a diverging path may overflow
         plot_trajectory(valley, path, ax=ax, xlim=(-6, 6), ylim=(-3, 3), levels=20)
@@ -585,7 +577,7 @@ try:
     paths = {label: gradient_descent(valley_grad, w_start, lr, 40) for label, lr in lrs_shown.items()}
 except NotImplementedError:
     for ax in [*axes.flat, ax_loss]:
-        not_written_yet(ax, "gradient_descent (exercise 3)")
+        not_yet("gradient_descent", to="see the path", ax=ax)
 else:
     for ax, (label, path) in zip(axes.flat, paths.items()):
         plot_trajectory(valley, path, ax=ax, xlim=(-6, 6), ylim=(-3, 3), levels=20)
@@ -965,7 +957,7 @@ try:
     best_lr_small = tune_learning_rates(X_lin, y_lin, [200, 20, 1], epochs=3)
 except NotImplementedError:
     best_lr_small = None
-    print("Write sgd_linear_regression (exercise 5) first, then run this cell again.")
+    not_yet("sgd_linear_regression")
 
 # %% [markdown]
 # Read one column first: at lr = 0.02 for everybody, SGD (batch size 1) is nearly
@@ -1022,7 +1014,7 @@ def compare_batch_sizes(X, y, best_lr, epochs, seeds=(3, 4, 5)):
 
 
 if best_lr_small is None:
-    print("Write sgd_linear_regression (exercise 5) first, then run the cell above and this one again.")
+    not_yet("sgd_linear_regression", to="compare the batch sizes (run the cell above first)")
 else:
     compare_batch_sizes(X_lin, y_lin, best_lr_small, epochs=3)
 
@@ -1070,7 +1062,7 @@ try:
     best_lr_big = tune_learning_rates(X_big, y_big, [n_big, 200, 20], epochs=1)
     compare_batch_sizes(X_big, y_big, best_lr_big, epochs=1)
 except NotImplementedError:
-    print("Write sgd_linear_regression (exercise 5) first, then run this cell again.")
+    not_yet("sgd_linear_regression")
 
 # %% [markdown]
 # Per epoch the mini-batches win now. Full batch cannot move at all before it has
@@ -1237,7 +1229,7 @@ try:
     mom_run = momentum_path(narrow_start, narrow_grad, 0.03, 0.8, 60)
 except NotImplementedError:
     for ax in axes:
-        not_written_yet(ax, "gradient_descent and momentum_step (exercises 3 and 6)")
+        not_yet("gradient_descent", "momentum_step", to="see the paths", ax=ax)
 else:
     for ax, path, title in [(axes[0], gd_run, "plain gradient descent, lr = 0.03"),
                             (axes[1], mom_run, "momentum, lr = 0.03, beta = 0.8")]:
@@ -1406,7 +1398,7 @@ try:
     mom_run = momentum_path(narrow_start, narrow_grad, 0.03, 0.8, 60)
 except NotImplementedError:
     for ax in axes:
-        not_written_yet(ax, "gradient_descent, momentum_step and adam_step")
+        not_yet("gradient_descent", "momentum_step", "adam_step", to="see the paths", ax=ax)
 else:
     plot_trajectory(narrow, adam_run, ax=axes[0], xlim=(-10, 4), ylim=(-2.5, 2.5), levels=20)
     axes[0].set_title("Adam, lr = 0.3")
@@ -1440,7 +1432,7 @@ try:
             where = [f"{np.round(e, 4)}" if np.all(np.abs(e) < 1e6) else "infinity (diverged)" for e in ends]
             print(f"{name:28s} ends at {where[0]} on the valley, at {where[1]} on the valley x 100")
 except NotImplementedError:
-    print("Write gradient_descent and adam_step first, then run this cell again.")
+    not_yet("gradient_descent", "adam_step")
 
 # %% [markdown]
 # ## 8. What the success of training depends on
@@ -1464,7 +1456,7 @@ for name, run in optimizers.items():
         with np.errstate(over="ignore", invalid="ignore"):
             finals = [narrow(*run(lr)[-1]) for lr in lr_grid]
     except NotImplementedError:
-        print(f"{name:18s}(write the exercises first)")
+        print(f"{name:18s}(not yet: write the exercises above)")
         continue
     print(f"{name:18s}" + "".join(f"{v:10.3g}" if np.isfinite(v) and v < 1e6 else f"{'diverged':>10s}"
                                   for v in finals))
@@ -1505,7 +1497,7 @@ try:
     for lr in [1e-5, 1e-3, 1e-1, 1.0]:
         print(f"lr = {lr:<7g} final loss {final_loss(lr, X_lin, y_lin)}")
 except NotImplementedError:
-    print("Write sgd_linear_regression (exercise 5) first, then run this cell again.")
+    not_yet("sgd_linear_regression")
 
 # %% [markdown]
 # The same model on the same data, with the two features measured in other units
@@ -1523,7 +1515,7 @@ try:
     for lr in [1e-5, 1e-3, 1e-1]:
         print(f"lr = {lr:<7g} final loss {final_loss(lr, X_cm, y_lin)}")
 except NotImplementedError:
-    print("Write sgd_linear_regression (exercise 5) first, then run this cell again.")
+    not_yet("sgd_linear_regression")
 
 # %% [markdown]
 # **"The gradients are the minimum value of the cost function."** These are two
@@ -1548,7 +1540,7 @@ try:
               f"cost after a step of 0.01 along it {cost(point + 0.01 * g):5.2f}, "
               f"against it {cost(point - 0.01 * g):5.2f}")
 except NotImplementedError:
-    print("Write numerical_gradient (exercise 2) first, then run this cell again.")
+    not_yet("numerical_gradient")
 
 # %% [markdown]
 # The gradient at the minimum is $(0, 0)$, not 3, and nowhere else is it zero.
@@ -1566,7 +1558,7 @@ try:
         path = sgd_linear_regression(X_lin, y_lin, 0.01, 1, batch_size, seed=0)
         print(f"batch size {batch_size:3d}: {len(path) - 1:3d} weight updates in one epoch")
 except NotImplementedError:
-    print("Write sgd_linear_regression (exercise 5) first, then run this cell again.")
+    not_yet("sgd_linear_regression")
 
 # %% [markdown]
 # **"SGD steadily works to minimise the loss; each update brings the weights closer
@@ -1590,7 +1582,7 @@ try:
             ax.set_title("SGD with batch size 1 (seed 0): noisy, not monotone")
     plt.show()
 except NotImplementedError:
-    print("Write sgd_linear_regression (exercise 5) first, then run this cell again.")
+    not_yet("sgd_linear_regression")
 
 # %% [markdown]
 # **"Like a ball rolling downhill, gradient descent ends at the lowest point."** It
@@ -1614,4 +1606,4 @@ try:
         end = gradient_descent(two_valleys_grad, np.array([start]), 0.01, 500)[-1, 0]
         print(f"start at w = {start:4.1f}: ends at w = {end:6.3f}, loss {two_valleys(end):6.3f}")
 except NotImplementedError:
-    print("Write gradient_descent (exercise 3) first, then run this cell again.")
+    not_yet("gradient_descent")
