@@ -31,21 +31,23 @@
 # fair comparisons, the **test** set used once at the very end, and a measurement
 # of what happens when new pictures differ from the training pictures.
 #
-# **What you will write** (16 points in all):
+# **What you will write** (19 points in all):
 #
 # | # | function | points | what it does |
 # |---|---|---|---|
 # | 1 | `preprocess` | 3 | images → standardised rows of numbers, with the *training* statistics |
 # | 2 | `predict_proba` | 3 | the forward pass: any number of ReLU layers, then softmax |
-# | 3 | `train_epoch` | 4 | one epoch of mini-batch gradient descent |
+# | 3a | `loss_and_gradients` | 3 | the loss and backpropagation through any number of layers |
+# | 3b | `train_epoch` | 4 | one epoch of mini-batch gradient descent |
 # | 4 | `confusion_matrix` | 2 | which class is mistaken for which |
 # | 5 | `misclassified` | 2 | the wrong answers, most confident first |
 # | 6 | `predict_file` | 2 | cat or dog, for an image file |
 #
 # The classifier that gets trained is yours: your preprocessing, your forward pass,
-# your training loop. Only what earlier notebooks had you write — the dense layer,
-# backpropagation, the cross-entropy, the train/test split, one-hot labels — comes
-# from the course library `nnlearn`.
+# your backpropagation, your training loop. Only the building blocks earlier notebooks
+# had you write — the dense layer and its backward pass, the cross-entropy, the
+# train/test split, one-hot labels — come from the course library `nnlearn`; one
+# switch, below, swaps in your own dense layer and loss from notebooks 02 and 05.
 #
 # **How to work through this notebook.** Run the cells from top to bottom. Where
 # you see `# YOUR CODE HERE`, delete the `raise NotImplementedError()` line and write
@@ -74,7 +76,9 @@ import numpy as np
 from tqdm.auto import tqdm
 
 from nnlearn.images import CLASS_NAMES, load_image, make_cats_and_dogs, save_image
-from nnlearn.plotting import (plot_confusion_matrix, plot_history, plot_image_grid,
+from nnlearn.layers import dense_backward, dense_forward          # notebooks 02 and 05
+from nnlearn.losses import softmax_cross_entropy_loss             # notebook 05
+from nnlearn.plotting import (not_yet, plot_confusion_matrix, plot_history, plot_image_grid,
                               plot_network_diagram, plot_weights_as_images)
 from nnlearn.preprocessing import one_hot, train_test_split      # notebook 03
 from nnlearn.widgets import interactive_plot
@@ -86,6 +90,50 @@ def try_call(func, *args, **kwargs):
         return func(*args, **kwargs)
     except NotImplementedError:
         return None
+
+
+TRAINING = ("preprocess", "predict_proba", "loss_and_gradients", "train_epoch")   # what training needs
+
+
+# %% [markdown]
+# **The whole network can be yours.** Three building blocks come from `nnlearn`: the
+# dense layer `dense_forward` (you wrote it in notebook 02), its backward pass
+# `dense_backward` and the loss with its gradient `softmax_cross_entropy_loss` (both
+# notebook 05, where the loss was called `softmax_cross_entropy`). Set
+# `USE_MY_OWN_FUNCTIONS = True` below and run the notebook from the top, and these
+# three names become *your* functions, read from your notebooks next to this one:
+# `../02_neurons_and_activations/02_neurons_and_activations.ipynb` and
+# `../05_backprop/05_backprop.ipynb`. Everything after that — every network trained
+# here, the digits of section 11 included — then runs on your code alone.
+#
+# Notebook 02's `dense_forward` returned only the layer's output; here, as in notebook
+# 05, it also returns the *cache* `(X, W)` that the backward pass needs, so the switch
+# wraps yours to add it. Leave the switch at `False` when you submit: the grader has
+# only this notebook, not your others.
+
+# %%
+USE_MY_OWN_FUNCTIONS = False       # True: run this notebook on your functions from notebooks 02 and 05
+
+if USE_MY_OWN_FUNCTIONS:
+    from nnlearn.notebooks import functions_from_notebook
+
+    NOTEBOOK_02 = "../02_neurons_and_activations/02_neurons_and_activations.ipynb"
+    NOTEBOOK_05 = "../05_backprop/05_backprop.ipynb"
+    mine_02 = functions_from_notebook(NOTEBOOK_02, ["dense_forward"])
+    mine_05 = functions_from_notebook(NOTEBOOK_05, ["dense_backward", "softmax_cross_entropy"])
+
+    def dense_forward(X, W, b):
+        """Your dense_forward of notebook 02 (it returns the output), with the cache (X, W) added."""
+        return mine_02["dense_forward"](X, W, b), (X, W)
+
+    dense_backward = mine_05["dense_backward"]
+    softmax_cross_entropy_loss = mine_05["softmax_cross_entropy"]
+    print(f"dense_forward:              yours, from {NOTEBOOK_02}")
+    print(f"dense_backward:             yours, from {NOTEBOOK_05}")
+    print(f"softmax_cross_entropy_loss: yours (softmax_cross_entropy), from {NOTEBOOK_05}")
+else:
+    print("dense_forward, dense_backward, softmax_cross_entropy_loss: from nnlearn "
+          "(set USE_MY_OWN_FUNCTIONS = True to use yours)")
 
 
 # %% [markdown]
@@ -370,7 +418,7 @@ print("preprocess: all tests in this cell passed.")
 prepared = try_call(preprocess, images_train)
 if prepared is None:
     X_train = X_val = X_test = pixel_mean = pixel_std = None
-    print("Finish Exercise 1 (preprocess) to prepare the data.")
+    not_yet("preprocess", to="prepare the data")
 else:
     X_train, pixel_mean, pixel_std = prepared
     X_val = preprocess(images_val, pixel_mean, pixel_std)[0]
@@ -388,7 +436,7 @@ else:
 
 # %%
 if X_train is None:
-    print("Finish Exercise 1 (preprocess) to see the average picture.")
+    not_yet("preprocess", to="see the average picture")
 else:
     fig, axes = plt.subplots(1, 3, figsize=(9, 3))
     axes[0].imshow(np.clip(pixel_mean.reshape(32, 32, 3), 0, 1))
@@ -617,7 +665,7 @@ print("predict_proba: all tests in this cell passed.")
 # %%
 P_untrained = None if X_val is None else try_call(predict_proba, params, X_val[:6])
 if P_untrained is None:
-    print("Finish Exercises 1 and 2 to see the untrained network's answers.")
+    not_yet("preprocess", "predict_proba", to="see the untrained network's answers")
 else:
     for k in range(6):
         print(f"validation picture {k} is a {CLASS_NAMES[y_val[k]]}:  [p_cat, p_dog] = {np.round(P_untrained[k], 3)}")
@@ -637,17 +685,60 @@ else:
 # **epoch** (notebook 04). With 1280 pictures in mini-batches of 32, an epoch makes
 # 40 updates — the weights change after **every** mini-batch, not once per epoch.
 #
-# The gradients come from `loss_and_gradients` below. It is notebook 05's
-# backpropagation, extended to any number of layers, and built from the library's
-# `dense_forward`, `dense_backward` and `softmax_cross_entropy_loss` (which you wrote
-# in notebooks 02 and 05). Like every loss in this notebook, it takes the integer
-# labels `y` (section 3).
+# The gradients come from `loss_and_gradients`, which you write first: notebook 05's
+# `two_layer_loss`, generalised from two layers to any number. Like every loss in
+# this notebook, it takes the integer labels `y` (section 3).
+#
+# ### Exercise 3a: `loss_and_gradients` (3 points)
+#
+# Write `loss_and_gradients(params, X, y)`, the loss of the network and its gradient
+# for every parameter, by backpropagation:
+#
+# * `params` holds `"W1"`, `"b1"`, …, `"WL"`, `"bL"` for any number of layers
+#   $L \ge 1$ (`L = len(params) // 2`): the network of `predict_proba`, a dense layer
+#   followed by a ReLU for every layer but the last, whose outputs are the scores;
+# * `X` has shape `(n_samples, n_in)`, `y` holds the `n_samples` integer labels;
+# * return the tuple `(loss, grads)`: the softmax cross-entropy **averaged** over the
+#   samples, and a dict `grads` with exactly the keys of `params`, each gradient of the
+#   shape of its parameter;
+# * do not change `params` or `X`.
+#
+# Build it from the three tools imported at the top of the notebook (yours, if you
+# flipped the switch there):
+#
+# | call | returns |
+# |---|---|
+# | `Z, cache = dense_forward(A, W, b)` | the layer's output `Z = A @ W.T + b`, and what its backward pass needs |
+# | `loss, d_scores = softmax_cross_entropy_loss(scores, y)` | the mean loss, and its gradient `(softmax(scores) - one_hot(y)) / n` |
+# | `dA, dW, db = dense_backward(dZ, cache)` | the gradients for the layer's input, weights and bias |
+#
+# It takes two loops, like `two_layer_loss` with tanh replaced by ReLU:
+#
+# 1. **Forward**, layer 1 to $L$: `Z, cache = dense_forward(A, W, b)` with `A = X` for
+#    the first layer. Keep each layer's `cache` **and its `Z`** in a list: the
+#    backward pass needs both. The next layer's input is the ReLU, `A = max(Z, 0)`;
+#    the last layer's `Z` are the scores, with no ReLU.
+# 2. **The loss**: `softmax_cross_entropy_loss(scores, y)` gives the mean loss and the
+#    gradient of the scores. It already holds the 1/n of the mean: divide by nothing else.
+# 3. **Backward**, layer $L$ down to 1: `dA, dW, db = dense_backward(dZ, cache)` with
+#    that layer's cache gives `grads["Wk"]` and `grads["bk"]`. The last layer starts
+#    from `dZ = d_scores`. Going down to layer $k - 1$, the gradient passes through
+#    that layer's ReLU, which lets it through where the ReLU's input was positive and
+#    stops it elsewhere: $dZ_{k-1} = dA \odot [Z_{k-1} > 0]$, the **mask** of layer
+#    $k-1$'s own `Z` (`A > 0` of its output is the same mask).
+#
+# For three layers:
+#
+# ```
+# forward:   X ─dense 1─▶ Z1 ─ReLU─▶ A1 ─dense 2─▶ Z2 ─ReLU─▶ A2 ─dense 3─▶ scores ─▶ loss
+# backward:  W1, b1 ◀─dense 1─ dZ1 ◀─·[Z1>0]─ dA1 ◀─dense 2─ dZ2 ◀─·[Z2>0]─ dA2 ◀─dense 3─ d_scores
+#                              (dense 2 also gives W2, b2; dense 3 gives W3, b3)
+# ```
+#
+# The test compares your gradients with **numerical** ones: each weight is nudged by
+# ±0.00001 and the change of your loss measured (notebooks 04 and 05).
 
-# %%
-from nnlearn.layers import dense_backward, dense_forward          # notebooks 02 and 05
-from nnlearn.losses import categorical_cross_entropy, softmax_cross_entropy_loss  # notebooks 03 and 05
-
-
+# %% nbgrader={"grade": false, "grade_id": "loss_and_gradients", "locked": false, "schema_version": 3, "solution": true}
 def loss_and_gradients(params, X, y):
     """Mean cross-entropy of the network on (X, y), and its gradient for every parameter.
 
@@ -655,6 +746,7 @@ def loss_and_gradients(params, X, y):
     X: (n, n_in); y: (n,) integer labels. Returns (loss, grads), grads a dict with the
     keys and shapes of params. The parameters are not changed.
     """
+    ### BEGIN SOLUTION
     n_layers = len(params) // 2
     caches, out = [], X
     for k in range(1, n_layers + 1):                     # forward, keeping what backward needs
@@ -669,13 +761,241 @@ def loss_and_gradients(params, X, y):
             d_out = d_out * (Z > 0)                      # through the ReLU
         d_out, grads[f"W{k}"], grads[f"b{k}"] = dense_backward(d_out, cache)
     return loss, grads
+    ### END SOLUTION
 
-
-loss_0, grads_0 = loss_and_gradients(params, np.ones((3, 3072), np.float32), np.array([0, 1, 0]))
-print("gradient shapes:", {key: g.shape for key, g in grads_0.items()})
 
 # %% [markdown]
-# ### Exercise 3: `train_epoch` (4 points)
+# <details><summary><b>Hint 1 of 3 (a nudge)</b></summary>
+#
+# Two passes, as in notebook 05's `two_layer_loss`: forward through the layers, keeping what the backward pass will need, then the loss, then backward through the same layers in reverse order. The number of layers is half the number of entries in params.
+#
+# <details><summary><b>Hint 2 of 3</b></summary>
+#
+# In the forward loop, append each layer's cache and its Z to a list (`params[f"W{k}"]` looks a weight up). The loop backward runs k = L, L − 1, …, 1: `range(L, 0, -1)`. Each step hands `dense_backward` the gradient of its layer's Z and that layer's cache, and stores the dW and db it returns under the keys `f"W{k}"` and `f"b{k}"`.
+#
+# <details><summary><b>Hint 3 of 3 (nearly there)</b></summary>
+#
+# The dA that `dense_backward` returns for layer k is the gradient of layer k − 1's ReLU output; multiply it by the mask `(Z > 0)` of layer k − 1's own Z before going on. The last layer has no ReLU and no mask, and `softmax_cross_entropy_loss` already divides by n.
+#
+# </details>
+# </details>
+# </details>
+
+
+# %% nbgrader={"grade": true, "grade_id": "loss_and_gradients_test", "locked": true, "points": 3, "schema_version": 3, "solution": false}
+from nnlearn.testing import CheckFailed, call, check_scalar, check_shape
+
+
+def numerical_gradients(loss_of, params_, h=1e-5):
+    """Central differences (loss(w + h) - loss(w - h)) / 2h of loss_of() for every entry of every parameter."""
+    numeric = {}
+    for key, value in params_.items():
+        numeric[key] = np.zeros(value.shape)
+        for index in np.ndindex(value.shape):
+            saved = value[index]
+            value[index] = saved + h
+            up = loss_of()
+            value[index] = saved - h
+            down = loss_of()
+            value[index] = saved
+            numeric[key][index] = (up - down) / (2 * h)
+    return numeric
+
+
+def likely_mistake(key, k, n_layers, got, expected, n):
+    """What a gradient that differs in this way usually means."""
+    if np.allclose(got, n * expected, rtol=1e-3, atol=1e-9):
+        return (f"Yours is n = {n} times too large: the 1/n of the mean is missing. softmax_cross_entropy_loss's "
+                "d_scores already holds it; if you computed the scores' gradient yourself, divide it by n.")
+    if np.allclose(got * n, expected, rtol=1e-3, atol=1e-9):
+        return ("Yours is n times too small: you divided by n a second time, but d_scores from "
+                "softmax_cross_entropy_loss already holds the 1/n of the mean.")
+    if np.allclose(got, -expected, rtol=1e-3, atol=1e-9):
+        return "Yours has the opposite sign."
+    if got.ndim == 2 and got.shape[0] == got.shape[1] and np.allclose(got, expected.T, rtol=1e-3, atol=1e-9):
+        return "Yours is transposed: dW has W's shape (n_out, n_in), dZ.T @ A (dense_backward returns it so)."
+    if not np.any(got):
+        return (f"Yours is all zeros: did the gradient reach layer {k}? Every layer, from the last down to the "
+                "first, gets its gradients from dense_backward(dZ, its own cache).")
+    if k == n_layers:
+        return (f"Layer {k} is the last layer: it has no ReLU, so its dZ is d_scores exactly as "
+                "softmax_cross_entropy_loss returns it (no mask), and dense_backward(d_scores, its cache) gives "
+                "its gradients.")
+    return (f"The layers above layer {k} are right, so the gradient goes wrong on its way down into layer {k}: "
+            f"take the dA that dense_backward returns for layer {k + 1}, multiply it by layer {k}'s ReLU mask "
+            f"(Z{k} > 0, with layer {k}'s own Z, not another layer's), and give the result and layer {k}'s "
+            "cache to dense_backward. (Without the mask, the gradient also flows through units the ReLU "
+            "switched off.)")
+
+
+def compare_gradients(name, grads_, right, n, against, tolerance):
+    """Compare grads_ with right, the last layer first; explain the first parameter that differs."""
+    n_layers = len(right) // 2
+    for k in range(n_layers, 0, -1):
+        for key in (f"W{k}", f"b{k}"):
+            got = np.asarray(grads_[key], dtype=np.float64)
+            expected = right[key]
+            error = np.linalg.norm(got - expected) / max(np.linalg.norm(got) + np.linalg.norm(expected), 1e-12)
+            if error <= tolerance:
+                continue
+            worst = np.unravel_index(np.argmax(np.abs(got - expected)), got.shape)
+            raise CheckFailed(
+                f"grads['{key}'] from {name} differs from {against}: relative error {error:.1e} (at most "
+                f"{tolerance:g} expected). The largest difference is at entry {list(map(int, worst))}: yours "
+                f"{got[worst]:.6g}, expected {expected[worst]:.6g}.\n"
+                f"Hint: {likely_mistake(key, k, n_layers, got, expected, n)}")
+
+
+def call_loss_and_gradients(params_, X_, y_, keywords=False):
+    """loss_and_gradients(params_, X_, y_), by keyword if asked; a missing key is explained."""
+    try:
+        if keywords:
+            return call(loss_and_gradients, params=params_, X=X_, y=y_)
+        return call(loss_and_gradients, params_, X_, y_)
+    except CheckFailed as err:
+        if "KeyError" not in str(err):
+            raise
+        raise CheckFailed(f"{err}\nHint: this network has {len(params_) // 2} layer(s), params has the keys "
+                          f"{list(params_)}. Work for any number of layers: L = len(params) // 2, and loop "
+                          "over k = 1, ..., L with params[f\"W{k}\"] (backward: k = L, ..., 1).") from None
+
+
+def check_loss_and_gradients(params_, X_, y_, expected_loss, right=None, loss_mistakes=(), keywords=False):
+    """Call loss_and_gradients and check what it returns; the gradients against right (a reference)
+    or, when right is None, against the numerical gradient of your own loss."""
+    n, n_layers = X_.shape[0], len(params_) // 2
+    sizes_ = [params_["W1"].shape[1]] + [params_[f"W{k}"].shape[0] for k in range(1, n_layers + 1)]
+    name = (f"loss_and_gradients(params, X, y) for layer sizes {sizes_}, {n} sample{'s' * (n != 1)}"
+            + (f", {X_.dtype}" if X_.dtype != np.float64 else ""))
+    params_before = {key: value.copy() for key, value in params_.items()}
+    X_before = X_.copy()
+    result = call_loss_and_gradients(params_, X_, y_, keywords)
+    if not (isinstance(result, tuple) and len(result) == 2 and isinstance(result[1], dict)):
+        raise CheckFailed(f"{name} should return a tuple (loss, grads) with grads a dict, "
+                          f"got {type(result).__name__}: {result!r:.100}")
+    for key in params_:
+        if not np.array_equal(params_[key], params_before[key]):
+            raise CheckFailed(f"{name} changed params['{key}']: it only computes the gradients; updating the "
+                              "weights is train_epoch's job.")
+    if not np.array_equal(X_, X_before):
+        raise CheckFailed(f"{name} changed X: compute new arrays (A = np.maximum(Z, 0)) instead of changing "
+                          "the ones you are given.")
+    loss, grads_ = result
+    missing = [key for key in params_ if key not in grads_]
+    if missing:
+        raise CheckFailed(f"grads from {name} has no {', '.join(repr(key) for key in missing)} (it has "
+                          f"{sorted(grads_)}). Every layer needs its gradients: the backward loop runs from "
+                          f"layer {n_layers} down to layer 1.")
+    if set(grads_) != set(params_):
+        raise CheckFailed(f"grads from {name} should have exactly the keys of params, {sorted(params_)}; "
+                          f"it has {sorted(grads_)}.")
+    for key, value in params_.items():
+        got_shape = np.shape(grads_[key])
+        if got_shape == value.shape:
+            continue
+        if key.startswith("W") and got_shape == value.shape[::-1]:
+            raise CheckFailed(f"grads['{key}'] from {name} has shape {got_shape}, the transpose of {key}'s "
+                              f"{value.shape}: a gradient has its parameter's shape, (n_out, n_in) = dZ.T @ A "
+                              "(dense_backward returns it so).")
+        if key.startswith("b") and got_shape in [(n,), (n, 1)]:
+            raise CheckFailed(f"grads['{key}'] from {name} has shape {got_shape}, one number per sample: the "
+                              f"bias gradient sums dZ over the samples, axis=0, one number per unit: {value.shape}.")
+        check_shape(f"grads['{key}'] from {name}", grads_[key], value.shape)
+    check_scalar(f"the loss from {name}", loss, expected_loss,
+                 mistakes=[(n * expected_loss, "you summed the loss over the samples: return the mean "
+                                               "(softmax_cross_entropy_loss returns it).")] + list(loss_mistakes))
+    # float32 arithmetic (yours, or the inputs') cannot resolve as fine a difference as float64
+    single = any(np.finfo(np.result_type(np.asarray(value).dtype, np.float32)).eps > 1e-10
+                 for value in [loss, X_, *grads_.values(), *params_.values()])
+    if right is None:
+        right = numerical_gradients(lambda: float(call_loss_and_gradients(params_, X_, y_)[0]), params_,
+                                    h=1e-3 if single else 1e-5)
+        compare_gradients(name, grads_, right, n, "the numerical gradient of your loss", 2e-3 if single else 1e-6)
+    else:
+        compare_gradients(name, grads_, right, n, "the right gradient", 1e-4 if single else 1e-7)
+    return result
+
+
+# 1. The loss at a known point. With the last layer's weights and biases at 0, every score
+#    is 0, the softmax gives each of the C classes 1/C, and the loss is -log(1/C) = log C.
+rng_check = np.random.default_rng(309)
+params_zero = {"W1": rng_check.normal(size=(6, 4)), "b1": rng_check.normal(size=6),
+               "W2": rng_check.normal(size=(5, 6)), "b2": rng_check.normal(size=5),
+               "W3": np.zeros((3, 5)), "b3": np.zeros(3)}
+loss_zero = call_loss_and_gradients(params_zero, rng_check.normal(size=(5, 4)), np.array([0, 1, 2, 2, 1]))
+if not (isinstance(loss_zero, tuple) and len(loss_zero) == 2):
+    raise CheckFailed("loss_and_gradients(params, X, y) should return a tuple (loss, grads), got "
+                      f"{type(loss_zero).__name__}.")
+check_scalar("the loss of a network whose scores are all 0, for 3 classes (expected log 3)", loss_zero[0],
+             np.log(3), mistakes=[(5 * np.log(3), "you summed the loss over the 5 samples: return the mean.")],
+             hint="Hint: the loss is -log of the softmax probability of each sample's label, averaged over the "
+                  "samples; softmax_cross_entropy_loss(scores, y) computes it from the last layer's scores.")
+
+# 2. A small network with two hidden layers (3 inputs, 5 and 4 ReLU units, 3 classes) and
+#    6 samples, in float64: your gradients against the numerical gradient of your loss.
+rng_check = np.random.default_rng(310)
+X_check = rng_check.normal(size=(6, 3))
+y_check = np.array([0, 2, 1, 1, 0, 2])
+params_check = {}
+for k, (n_in, n_out) in enumerate(zip([3, 5, 4], [5, 4, 3]), start=1):
+    params_check[f"W{k}"] = rng_check.normal(size=(n_out, n_in))
+    params_check[f"b{k}"] = rng_check.normal(scale=0.5, size=n_out)
+check_loss_and_gradients(params_check, X_check, y_check, 1.5435868675621842,
+                         loss_mistakes=[(1.196078943054654, "that is the loss with a ReLU on the last layer's "
+                                                            "scores too: the last layer has no ReLU.")])
+
+### BEGIN HIDDEN TESTS
+def hidden_reference(hidden_params, hidden_X, hidden_y):
+    hidden_L = len(hidden_params) // 2
+    hidden_A, hidden_Zs = [np.asarray(hidden_X, dtype=np.float64)], []
+    for hidden_k in range(1, hidden_L + 1):
+        hidden_Z = hidden_A[-1] @ hidden_params[f"W{hidden_k}"].T.astype(np.float64) + hidden_params[f"b{hidden_k}"]
+        hidden_Zs.append(hidden_Z)
+        hidden_A.append(np.maximum(hidden_Z, 0) if hidden_k < hidden_L else hidden_Z)
+    hidden_S = hidden_A[-1] - hidden_A[-1].max(axis=1, keepdims=True)
+    hidden_logp = hidden_S - np.log(np.exp(hidden_S).sum(axis=1, keepdims=True))
+    hidden_n = len(hidden_y)
+    hidden_loss = -hidden_logp[np.arange(hidden_n), hidden_y].mean()
+    hidden_dZ = np.exp(hidden_logp)
+    hidden_dZ[np.arange(hidden_n), hidden_y] -= 1
+    hidden_dZ /= hidden_n
+    hidden_grads = {}
+    for hidden_k in range(hidden_L, 0, -1):
+        hidden_grads[f"W{hidden_k}"] = hidden_dZ.T @ hidden_A[hidden_k - 1]
+        hidden_grads[f"b{hidden_k}"] = hidden_dZ.sum(axis=0)
+        if hidden_k > 1:
+            hidden_dZ = (hidden_dZ @ hidden_params[f"W{hidden_k}"].astype(np.float64)) * (hidden_Zs[hidden_k - 2] > 0)
+    return hidden_loss, hidden_grads
+
+
+hidden_rng = np.random.default_rng(20260603)
+for hidden_sizes, hidden_n in [([4, 3], 7), ([2, 6, 2], 5), ([5, 4, 6, 3, 4], 9), ([3, 8, 8, 2], 1),
+                               ([7, 3, 2, 5], 11), ([10, 12, 10], 4)]:
+    hidden_params = {}
+    for hidden_k, (hidden_in, hidden_out) in enumerate(zip(hidden_sizes, hidden_sizes[1:]), start=1):
+        hidden_params[f"W{hidden_k}"] = hidden_rng.normal(size=(hidden_out, hidden_in))
+        hidden_params[f"b{hidden_k}"] = hidden_rng.normal(scale=0.5, size=hidden_out)
+    hidden_X = hidden_rng.normal(size=(hidden_n, hidden_sizes[0]))
+    hidden_y = hidden_rng.integers(0, hidden_sizes[-1], size=hidden_n)
+    hidden_loss, hidden_grads = hidden_reference(hidden_params, hidden_X, hidden_y)
+    check_loss_and_gradients(hidden_params, hidden_X, hidden_y, hidden_loss, right=hidden_grads)
+    hidden_params32 = {key: value.astype(np.float32) for key, value in hidden_params.items()}
+    hidden_loss32, hidden_grads32 = hidden_reference(hidden_params32, hidden_X.astype(np.float32), hidden_y)
+    check_loss_and_gradients(hidden_params32, hidden_X.astype(np.float32), hidden_y, hidden_loss32,
+                             right=hidden_grads32, keywords=True)
+# the numerical check once more, on a network with three hidden layers
+hidden_params = {}
+for hidden_k, (hidden_in, hidden_out) in enumerate(zip([2, 4, 3, 4], [4, 3, 4, 2]), start=1):
+    hidden_params[f"W{hidden_k}"] = hidden_rng.normal(size=(hidden_out, hidden_in))
+    hidden_params[f"b{hidden_k}"] = hidden_rng.normal(scale=0.5, size=hidden_out)
+hidden_X = hidden_rng.normal(size=(5, 2))
+hidden_y = np.array([0, 1, 1, 0, 1])
+check_loss_and_gradients(hidden_params, hidden_X, hidden_y, hidden_reference(hidden_params, hidden_X, hidden_y)[0])
+### END HIDDEN TESTS
+print("loss_and_gradients: all tests in this cell passed.")
+
+# %% [markdown]
+# ### Exercise 3b: `train_epoch` (4 points)
 #
 # Write `train_epoch(params, X, y, lr, batch_size, rng, loss_fn=loss_and_gradients)`,
 # one epoch of mini-batch gradient descent:
@@ -694,7 +1014,8 @@ print("gradient shapes:", {key: g.shape for key, g in grads_0.items()})
 #   its number of samples, divided by `n_samples` (the last, smaller batch counts less).
 #
 # Call `loss_fn`, not `loss_and_gradients` directly: the tests hand in a stand-in that
-# records what your loop does.
+# records what your loop does. (The default `loss_fn=loss_and_gradients` is the function
+# as it was when this cell ran: after changing `loss_and_gradients`, run this cell again.)
 
 # %% nbgrader={"grade": false, "grade_id": "train_epoch", "locked": false, "schema_version": 3, "solution": true}
 def train_epoch(params, X, y, lr, batch_size, rng, loss_fn=loss_and_gradients):
@@ -923,7 +1244,7 @@ def untrained_loss_check(params_0, X, y):
 
 
 if X_train is None or try_call(predict_proba, init_params(sizes), X_train[:1]) is None:
-    print("Finish Exercises 1 and 2 to run this check.")
+    not_yet("preprocess", "predict_proba", to="run this check")
 else:
     untrained_loss_check(init_params(sizes, seed=0), X_train, y_train)
 
@@ -951,7 +1272,7 @@ else:
 
 # %%
 if X_train is None:
-    print("Finish Exercises 1-3 to run this check.")
+    not_yet(*TRAINING, to="run this check")
 else:
     params_tiny = init_params(sizes, seed=0)
     rng_tiny = np.random.default_rng(0)
@@ -959,7 +1280,7 @@ else:
         tiny_losses = [train_epoch(params_tiny, X_train[:20], y_train[:20], 0.03, 20, rng_tiny) for _ in range(100)]
         tiny_accuracy = np.mean(np.argmax(predict_proba(params_tiny, X_train[:20]), axis=1) == y_train[:20])
     except NotImplementedError:
-        print("Finish Exercises 2 and 3 (predict_proba, train_epoch) to run this check.")
+        not_yet("predict_proba", "loss_and_gradients", "train_epoch", to="run this check")
     else:
         print("loss after 1, 10, 50, 100 steps:", "  ".join(f"{tiny_losses[k - 1]:.2f}" for k in [1, 10, 50, 100]))
         print(f"accuracy on the 20 pictures: {tiny_accuracy:.0%}")
@@ -1010,14 +1331,14 @@ grid = spread = linear_long = None     # filled in by the experiments below
 
 
 # %% tags=["grading-skip"]
-if X_train is not None and try_call(predict_proba, init_params(sizes), X_train[:1]) is not None:
+if X_train is None or try_call(predict_proba, init_params(sizes), X_train[:1]) is None:
+    not_yet(*TRAINING, to="run the experiments")
+else:
     try:
         grid = {(h, lr): train_and_score(h, lr) for h in hidden_sizes for lr in learning_rates}
     except NotImplementedError:
-        pass
-if grid is None:
-    print("Finish Exercises 1-3 to run the experiments.")
-else:
+        not_yet("loss_and_gradients", "train_epoch", to="run the experiments")
+if grid is not None:
     val_accuracy = {key: score for key, (score, _) in grid.items()}
     best_lr = {h: max(learning_rates, key=lambda lr: np.nan_to_num(val_accuracy[h, lr], nan=-1))
                for h in hidden_sizes}
@@ -1095,7 +1416,7 @@ if grid is not None:
     ax.set_title("same budget: 5 epochs on the training set")
     plt.show()
 else:
-    print("Finish Exercises 1-3 to run the experiments.")
+    not_yet(*TRAINING, to="run the experiments")
 
 # %% tags=["grading-skip"]
 # NBVAL_IGNORE_OUTPUT
@@ -1155,7 +1476,8 @@ def within(value, low, high):
 
 if spread is None or linear_long is None:
     hidden_size, learning_rate = 64, 0.03
-    print("No experiments to choose from (they need Exercises 1-3, and do not run while grading): "
+    print("No experiments to choose from (they need preprocess, predict_proba, loss_and_gradients and "
+          "train_epoch, and do not run while grading): "
           "the training below uses 64 hidden units and lr 0.03.")
 else:
     hidden_size = max(hidden_sizes, key=lambda h: means[h])
@@ -1216,14 +1538,14 @@ sizes = [3072, hidden_size, 2]
 params = init_params(sizes, seed=0)
 trained = False
 if X_train is None:
-    print("Finish Exercise 1 (preprocess) to train the network.")
+    not_yet(*TRAINING, to="train the network")
 else:
     try:
         history, val_probabilities, snapshots = fit(params, X_train, y_train, X_val, y_val,
                                                     epochs=n_epochs, lr=learning_rate)
         trained = True
     except NotImplementedError:
-        print("Finish Exercises 2 (predict_proba) and 3 (train_epoch) to train the network.")
+        not_yet("predict_proba", "loss_and_gradients", "train_epoch", to="train the network")
 
 # %%
 if trained:
@@ -1299,13 +1621,12 @@ else:
 def draw_prediction(ax, epoch=n_epochs, picture=cat_index):
     """The network's [p_cat, p_dog] for one validation picture, with the parameters after `epoch` epochs."""
     if not trained:
-        ax.text(0.5, 0.5, "Finish Exercises 1-3 and train the network\nto see its answers here.",
-                ha="center", va="center", transform=ax.transAxes)
+        not_yet(*TRAINING, to="train the network and see its answers here", ax=ax)
         return
     try:
         p = np.asarray(predict_proba(snapshots[epoch], X_val[picture:picture + 1]), dtype=float)[0]
     except NotImplementedError:
-        ax.text(0.5, 0.5, "Finish Exercise 2 (predict_proba).", ha="center", va="center", transform=ax.transAxes)
+        not_yet("predict_proba", to="see its answers here", ax=ax)
         return
     ax.imshow(images_val[picture], extent=(-2.3, -0.7, 0.1, 0.9), aspect="auto")
     bars = ax.bar([0, 1], p, color=["tab:orange", "tab:blue"], width=0.6)
@@ -1421,8 +1742,10 @@ print("confusion_matrix: all tests in this cell passed.")
 cm = None
 if P_test is not None:
     cm = try_call(confusion_matrix, y_test, P_test.argmax(axis=1), 2)
-if cm is None:
-    print("Finish Exercises 1-4 and train the network to see its confusion matrix.")
+if P_test is None:
+    not_yet(*TRAINING, to="train the network and see its confusion matrix")
+elif cm is None:
+    not_yet("confusion_matrix", to="see the network's confusion matrix")
 else:
     fig, ax = plt.subplots(figsize=(3.8, 3.4))
     plot_confusion_matrix(cm, class_names=CLASS_NAMES, ax=ax)
@@ -1516,8 +1839,10 @@ print("misclassified: all tests in this cell passed.")
 
 # %%
 wrong = try_call(misclassified, P_test, y_test) if P_test is not None else None
-if wrong is None:
-    print("Finish Exercises 1-3 and 5 and train the network to see its mistakes.")
+if P_test is None:
+    not_yet(*TRAINING, to="train the network and see its mistakes")
+elif wrong is None:
+    not_yet("misclassified", to="see the network's mistakes")
 else:
     wrong = np.asarray(wrong, dtype=int)
     print(f"{wrong.size} of {len(y_test)} test pictures are misclassified.")
@@ -1536,7 +1861,7 @@ else:
 
 # %%
 if wrong is None or wrong.size == 0:
-    print("No mistakes to show (or Exercises 1-3 and 5 are not finished yet).")
+    print("No mistakes to show (or the network is not trained, or misclassified not written yet).")
 else:
     worst = int(wrong[0])
     worst_path = np.array([np.asarray(predict_proba(snapshot, X_test[worst:worst + 1]), dtype=np.float64)[0]
@@ -1758,13 +2083,15 @@ for (size, k), (file, picture, label) in new_files.items():
     ax.imshow(picture)
     ax.axis("off")
     if p is None:
-        ax.set_title(f"{file.name}\n(finish the exercises)", fontsize=9)
+        ax.set_title(f"{file.name}\n(not yet)", fontsize=9)
     else:
         p = np.asarray(p, dtype=float)
         verdict = "right" if p.argmax() == label else "WRONG"
         ax.set_title(f"{file.name}\n[{p[0]:.3f}, {p[1]:.3f}]: {verdict}", fontsize=9)
 fig.tight_layout()
 plt.show()
+if p is None:
+    not_yet(*TRAINING, "predict_file", to="see the network's answers for these files")
 
 # %% [markdown]
 # The 32 × 32 drawings are new pictures of the kind the network was trained on. The
@@ -1785,7 +2112,7 @@ if trained and try_call(predict_file, new_files[32, 0][0], params, pixel_mean, p
             right[size] += int(np.argmax(predict_file(file, params, pixel_mean, pixel_std)) == label)
     print(f"drawn at 32 x 32: {right[32]} of 100 right;  drawn at 64 x 64 and shrunk: {right[64]} of 100 right")
 else:
-    print("Finish the exercises and train the network to run this comparison.")
+    not_yet(*TRAINING, "predict_file", to="run this comparison")
 
 # %% [markdown]
 # A change of resolution that we would not even notice changes the network's
@@ -1879,7 +2206,7 @@ if trained:
     fig.tight_layout()
     plt.show()
 else:
-    print("Finish the exercises and train the network to run this experiment.")
+    not_yet(*TRAINING, to="run this experiment")
 
 # %% tags=["grading-skip"]
 # NBVAL_IGNORE_OUTPUT
@@ -2044,7 +2371,7 @@ if trained:
         print(f"batch size {batch_size:>4}: {updates:>3} weight updates in 3 epochs, "
               f"validation accuracy {score:.0%}")
 else:
-    print("Finish Exercises 1-3 to run this demonstration.")
+    not_yet(*TRAINING, to="run this demonstration")
 
 # %% [markdown]
 # **"The learning rate is usually very small, between 0.001 and 0.00001."** It
@@ -2073,7 +2400,7 @@ if trained:
         change, score = relative_change_and_score(lr)
         print(f"learning rate {lr:<7g}: W1 changed by {change:.0e} of its size, validation accuracy {score:.0%}")
 else:
-    print("Finish Exercises 1-3 to run this demonstration.")
+    not_yet(*TRAINING, to="run this demonstration")
 
 # %% [markdown]
 # **"Raw pixels are fine: the network learns the scale by itself."** Here is the
@@ -2141,7 +2468,7 @@ if trained:
     fig.tight_layout()
     plt.show()
 else:
-    print("Finish Exercises 1-3 to run this demonstration.")
+    not_yet(*TRAINING, to="run this demonstration")
 
 # %% tags=["grading-skip"]
 # NBVAL_IGNORE_OUTPUT
@@ -2253,7 +2580,7 @@ plt.show()
 digits_ready = False
 prepared = try_call(preprocess, digit_images[digit_train])
 if prepared is None:
-    print("Finish Exercise 1 (preprocess) to prepare the digits.")
+    not_yet("preprocess", to="prepare the digits")
 else:
     Xd_train, digit_mean, digit_std = prepared
     Xd_val = preprocess(digit_images[digit_val], digit_mean, digit_std)[0]
@@ -2262,7 +2589,7 @@ else:
     digit_sizes = [64, 64, 10]
     P_blank = try_call(predict_proba, init_params(digit_sizes, seed=0), np.zeros((4, 64), np.float32))
     if P_blank is None:
-        print("Finish Exercise 2 (predict_proba) to run the check.")
+        not_yet("predict_proba", to="run the check")
     else:
         blank_loss = categorical_cross_entropy(np.asarray(P_blank, np.float64), np.arange(4))
         print(f"untrained network on 4 blank pictures: loss {blank_loss:.3f}; expected log 10 = {np.log(10):.3f}")
@@ -2282,7 +2609,7 @@ if digits_ready:
             for _ in range(20):
                 train_epoch(digit_params, Xd_train, yd_train, lr, 32, rng)
         except NotImplementedError:
-            print("Finish Exercise 3 (train_epoch) to train on the digits.")
+            not_yet("loss_and_gradients", "train_epoch", to="train on the digits")
             digit_runs = None
             break
         accuracy = float(np.mean(predict_proba(digit_params, Xd_val).argmax(axis=1) == yd_val))
@@ -2303,7 +2630,7 @@ if digit_runs:
     print(f"chosen on validation: lr {digit_lr:g}. Test accuracy, measured once: {digit_test_accuracy:.1%} "
           f"of {len(yd_test)} digits")
 else:
-    print("Finish Exercises 1-3 to train the network on the digits.")
+    not_yet(*TRAINING, to="train the network on the digits")
 
 # %% tags=["grading-skip"]
 if digit_runs:
@@ -2320,7 +2647,7 @@ if digit_runs:
     digit_cm = try_call(confusion_matrix, yd_test, digit_predicted, 10)
     digit_wrong = try_call(misclassified, Pd_test, yd_test)
     if digit_cm is None or digit_wrong is None:
-        print("Finish Exercises 4 (confusion_matrix) and 5 (misclassified) to see the mistakes.")
+        not_yet("confusion_matrix", "misclassified", to="see the mistakes")
     else:
         fig, ax = plt.subplots(figsize=(4.8, 4.4))
         plot_confusion_matrix(digit_cm, ax=ax)

@@ -130,6 +130,129 @@ def predict_proba(params, X):
     return e / np.sum(e, axis=1, keepdims=True)
 '''}),
 
+    # --- loss_and_gradients ------------------------------------------------------------------------
+    dict(name="loss_and_gradients_recursive", style="recursion: each call handles one layer and hands the "
+         "gradient of its output back; grads merged with dict unpacking", replace={"loss_and_gradients": '''\
+def loss_and_gradients(params, X, y):
+    n_layers = len(params) // 2
+
+    def through(k, A):
+        Z, cache = dense_forward(A, params[f"W{k}"], params[f"b{k}"])
+        if k == n_layers:
+            loss, dZ = softmax_cross_entropy_loss(Z, y)
+            grads = {}
+        else:
+            loss, dA_next, grads = through(k + 1, np.maximum(Z, 0))
+            dZ = dA_next * (Z > 0)
+        dA, dW, db = dense_backward(dZ, cache)
+        return loss, dA, {**grads, f"W{k}": dW, f"b{k}": db}
+
+    loss, _, grads = through(1, X)
+    return loss, grads
+'''}),
+    dict(name="loss_and_gradients_by_hand_where", style="no library tools: X @ W.T + b, a one-hot softmax "
+         "cross-entropy, dZ.T @ A and sums written out; np.where for the mask, taken from the ReLU's output",
+         replace={"loss_and_gradients": '''\
+def loss_and_gradients(params, X, y):
+    L = len(params) // 2
+    activations = [X]
+    for k in range(1, L + 1):
+        Z = activations[-1] @ params["W" + str(k)].T + params["b" + str(k)]
+        activations.append(np.where(Z > 0, Z, 0.0) if k < L else Z)
+    scores = activations[-1]
+    n, C = scores.shape
+    log_p = scores - scores.max(axis=1, keepdims=True)
+    log_p = log_p - np.log(np.sum(np.exp(log_p), axis=1, keepdims=True))
+    Y = np.eye(C)[y]
+    loss = -np.sum(Y * log_p) / n
+    dZ = (np.exp(log_p) - Y) / n
+    grads = {}
+    for k in range(L, 0, -1):
+        A_prev = activations[k - 1]
+        grads["W" + str(k)] = dZ.T @ A_prev
+        grads["b" + str(k)] = np.sum(dZ, axis=0)
+        if k > 1:
+            dZ = np.where(A_prev > 0, dZ @ params["W" + str(k)], 0.0)
+    return float(loss), grads
+'''}),
+    dict(name="loss_and_gradients_float32_reversed_zip", style="computes in float32 whatever it is given; "
+         "layers as a list of (W, b) pairs walked with reversed(); the mask from the post-activation A > 0; "
+         "dense tools called by keyword", replace={"loss_and_gradients": '''\
+def loss_and_gradients(params, X, y):
+    layers = [(params[f"W{k}"].astype(np.float32), params[f"b{k}"].astype(np.float32))
+              for k in range(1, len(params) // 2 + 1)]
+    A = np.asarray(X, dtype=np.float32)
+    record = []
+    for i, (W, b) in enumerate(layers):
+        Z, cache = dense_forward(X=A, W=W, b=b)
+        A = Z if i == len(layers) - 1 else np.maximum(Z, np.float32(0))
+        record.append((cache, A))
+    loss, grad = softmax_cross_entropy_loss(A, y)
+    grad = grad.astype(np.float32)
+    grads = {}
+    for i, (cache, A_out) in reversed(list(enumerate(record))):
+        if i < len(layers) - 1:
+            grad = grad * (A_out > 0)
+        grad, grads[f"W{i + 1}"], grads[f"b{i + 1}"] = dense_backward(grad, cache)
+    return loss, grads
+'''}),
+    dict(name="loss_and_gradients_while_keys", style="while loops over the keys that exist; caches in a dict; "
+         "the ReLU's derivative as a float array multiplied in; grads built with a dict comprehension",
+         replace={"loss_and_gradients": '''\
+def loss_and_gradients(params, X, y):
+    stash = {}
+    k, out = 1, X
+    while f"W{k}" in params:
+        out, stash[k] = dense_forward(out, params[f"W{k}"], params[f"b{k}"])
+        if f"W{k + 1}" in params:
+            stash[k] = (stash[k], (out > 0).astype(out.dtype))
+            out = out * stash[k][1]
+        k += 1
+    last = k - 1
+    loss, g = softmax_cross_entropy_loss(out, y)
+    found = {}
+    k = last
+    while k >= 1:
+        cache = stash[k] if k == last else stash[k][0]
+        g, dW, db = dense_backward(g, cache)
+        found[k] = (dW, db)
+        if k > 1:
+            g = g * stash[k - 1][1]
+        k -= 1
+    return loss, {key: found[int(key[1:])][0 if key[0] == "W" else 1] for key in params}
+'''}),
+    dict(name="loss_and_gradients_copies_in_place", style="works on copies of the parameters; the mask "
+         "applied in place with dZ[Z <= 0] = 0 on a fresh array; np.mean of the per-sample losses",
+         replace={"loss_and_gradients": '''\
+def loss_and_gradients(params, X, y):
+    own = {key: value.copy() for key, value in params.items()}
+    L = len(own) // 2
+    inputs, pre = [], []
+    A = X
+    for k in range(1, L + 1):
+        inputs.append(A)
+        Z = A @ own[f"W{k}"].T
+        Z += own[f"b{k}"]
+        pre.append(Z)
+        A = np.maximum(Z, 0) if k < L else Z
+    shifted = A - A.max(axis=1, keepdims=True)
+    P = np.exp(shifted)
+    P /= P.sum(axis=1, keepdims=True)
+    rows = np.arange(X.shape[0])
+    loss = np.mean(-(shifted[rows, y] - np.log(np.exp(shifted).sum(axis=1))))
+    dZ = P
+    dZ[rows, y] -= 1
+    dZ /= X.shape[0]
+    grads = {}
+    for k in range(L, 0, -1):
+        grads[f"W{k}"] = np.einsum("ni,nj->ij", dZ, inputs[k - 1])
+        grads[f"b{k}"] = dZ.sum(0)
+        if k > 1:
+            dZ = dZ @ own[f"W{k}"]
+            dZ[pre[k - 2] <= 0] = 0
+    return loss, grads
+'''}),
+
     # --- train_epoch -------------------------------------------------------------------------------
     dict(name="train_epoch_split_average", style="np.split at multiples of batch_size; new arrays put into the "
          "dict; np.average with weights", replace={"train_epoch": '''\

@@ -89,7 +89,154 @@ def predict_proba(params, X):
     return e / e.sum(axis=1, keepdims=True)
 '''
 
-# --- Exercise 3: train_epoch -----------------------------------------------------------
+# --- Exercise 3a: loss_and_gradients -----------------------------------------------------
+
+# The scores' gradient written by hand without the 1/n of the mean (the loss itself is the mean):
+# every gradient n times too large.
+LOSS_GRADS_MISSING_N = '''\
+def loss_and_gradients(params, X, y):
+    n_layers = len(params) // 2
+    As, Zs = [X], []
+    for k in range(1, n_layers + 1):
+        Z = As[-1] @ params[f"W{k}"].T + params[f"b{k}"]
+        Zs.append(Z)
+        As.append(np.maximum(Z, 0) if k < n_layers else Z)
+    scores = As[-1]
+    shifted = scores - scores.max(axis=1, keepdims=True)
+    P = np.exp(shifted) / np.exp(shifted).sum(axis=1, keepdims=True)
+    rows = np.arange(len(y))
+    loss = -np.log(P[rows, y]).mean()
+    dZ = P.copy()
+    dZ[rows, y] -= 1
+    grads = {}
+    for k in range(n_layers, 0, -1):
+        grads[f"W{k}"] = dZ.T @ As[k - 1]
+        grads[f"b{k}"] = dZ.sum(axis=0)
+        if k > 1:
+            dZ = (dZ @ params[f"W{k}"]) * (Zs[k - 2] > 0)
+    return loss, grads
+'''
+
+# The gradient passes back through the ReLUs as if they were not there.
+LOSS_GRADS_NO_MASK = '''\
+def loss_and_gradients(params, X, y):
+    n_layers = len(params) // 2
+    caches, out = [], X
+    for k in range(1, n_layers + 1):
+        Z, cache = dense_forward(out, params[f"W{k}"], params[f"b{k}"])
+        caches.append(cache)
+        out = np.maximum(Z, 0) if k < n_layers else Z
+    loss, d_out = softmax_cross_entropy_loss(out, y)
+    grads = {}
+    for k in range(n_layers, 0, -1):
+        d_out, grads[f"W{k}"], grads[f"b{k}"] = dense_backward(d_out, caches[k - 1])
+    return loss, grads
+'''
+
+# A ReLU mask on every layer, the last one included (its forward pass has no ReLU).
+LOSS_GRADS_MASK_ON_LAST = '''\
+def loss_and_gradients(params, X, y):
+    n_layers = len(params) // 2
+    caches, out = [], X
+    for k in range(1, n_layers + 1):
+        Z, cache = dense_forward(out, params[f"W{k}"], params[f"b{k}"])
+        caches.append((cache, Z))
+        out = np.maximum(Z, 0) if k < n_layers else Z
+    loss, d_out = softmax_cross_entropy_loss(out, y)
+    grads = {}
+    for k in range(n_layers, 0, -1):
+        cache, Z = caches[k - 1]
+        d_out = d_out * (Z > 0)
+        d_out, grads[f"W{k}"], grads[f"b{k}"] = dense_backward(d_out, cache)
+    return loss, grads
+'''
+
+# The bias gradient summed over the units instead of over the samples.
+LOSS_GRADS_BIAS_AXIS = '''\
+def loss_and_gradients(params, X, y):
+    n_layers = len(params) // 2
+    As, Zs = [X], []
+    for k in range(1, n_layers + 1):
+        Z = As[-1] @ params[f"W{k}"].T + params[f"b{k}"]
+        Zs.append(Z)
+        As.append(np.maximum(Z, 0) if k < n_layers else Z)
+    loss, dZ = softmax_cross_entropy_loss(As[-1], y)
+    grads = {}
+    for k in range(n_layers, 0, -1):
+        grads[f"W{k}"] = dZ.T @ As[k - 1]
+        grads[f"b{k}"] = dZ.sum(axis=1)
+        dZ = (dZ @ params[f"W{k}"]) * (Zs[k - 2] > 0) if k > 1 else None
+    return loss, grads
+'''
+
+# The weight gradient the wrong way round: (n_in, n_out) instead of W's (n_out, n_in).
+LOSS_GRADS_TRANSPOSED_W = '''\
+def loss_and_gradients(params, X, y):
+    n_layers = len(params) // 2
+    As, Zs = [X], []
+    for k in range(1, n_layers + 1):
+        Z = As[-1] @ params[f"W{k}"].T + params[f"b{k}"]
+        Zs.append(Z)
+        As.append(np.maximum(Z, 0) if k < n_layers else Z)
+    loss, dZ = softmax_cross_entropy_loss(As[-1], y)
+    grads = {}
+    for k in range(n_layers, 0, -1):
+        grads[f"W{k}"] = As[k - 1].T @ dZ
+        grads[f"b{k}"] = dZ.sum(axis=0)
+        if k > 1:
+            dZ = (dZ @ params[f"W{k}"]) * (Zs[k - 2] > 0)
+    return loss, grads
+'''
+
+# Backpropagates one step only: the gradients of the last layer, nothing below it.
+LOSS_GRADS_LAST_LAYER_ONLY = '''\
+def loss_and_gradients(params, X, y):
+    n_layers = len(params) // 2
+    out = X
+    for k in range(1, n_layers + 1):
+        Z, cache = dense_forward(out, params[f"W{k}"], params[f"b{k}"])
+        out = np.maximum(Z, 0) if k < n_layers else Z
+    loss, d_scores = softmax_cross_entropy_loss(out, y)
+    _, dW, db = dense_backward(d_scores, cache)
+    return loss, {f"W{n_layers}": dW, f"b{n_layers}": db}
+'''
+
+# The loss summed over the samples, not averaged (the gradients are right).
+LOSS_SUMMED = '''\
+def loss_and_gradients(params, X, y):
+    n_layers = len(params) // 2
+    caches, out = [], X
+    for k in range(1, n_layers + 1):
+        Z, cache = dense_forward(out, params[f"W{k}"], params[f"b{k}"])
+        caches.append((cache, Z))
+        out = np.maximum(Z, 0) if k < n_layers else Z
+    loss, d_out = softmax_cross_entropy_loss(out, y)
+    grads = {}
+    for k in range(n_layers, 0, -1):
+        cache, Z = caches[k - 1]
+        if k < n_layers:
+            d_out = d_out * (Z > 0)
+        d_out, grads[f"W{k}"], grads[f"b{k}"] = dense_backward(d_out, cache)
+    return loss * X.shape[0], grads
+'''
+
+# Written out for exactly three layers, the network of the visible test: a KeyError for
+# fewer layers, the fourth layer ignored for more (hidden tests).
+LOSS_GRADS_THREE_LAYERS = '''\
+def loss_and_gradients(params, X, y):
+    Z1, c1 = dense_forward(X, params["W1"], params["b1"])
+    A1 = np.maximum(Z1, 0)
+    Z2, c2 = dense_forward(A1, params["W2"], params["b2"])
+    A2 = np.maximum(Z2, 0)
+    scores, c3 = dense_forward(A2, params["W3"], params["b3"])
+    loss, d_scores = softmax_cross_entropy_loss(scores, y)
+    dA2, dW3, db3 = dense_backward(d_scores, c3)
+    dA1, dW2, db2 = dense_backward(dA2 * (Z2 > 0), c2)
+    _, dW1, db1 = dense_backward(dA1 * (Z1 > 0), c1)
+    return loss, {"W1": dW1, "b1": db1, "W2": dW2, "b2": db2, "W3": dW3, "b3": db3}
+'''
+
+# --- Exercise 3b: train_epoch -----------------------------------------------------------
 
 # "The weights are adjusted once per epoch": gradients summed over the mini-batches.
 TRAIN_ONCE_PER_EPOCH = '''\
@@ -204,28 +351,48 @@ def predict_file(path, params, mean, std, size=32):
 '''
 
 WRONG = [
-    dict(student="nb06_stats_scores_epoch_transpose",
+    dict(student="nb06_stats_scores_transposed_epoch_transpose",
          replace={"preprocess": PREPROCESS_OWN_STATS, "predict_proba": PREDICT_PROBA_SCORES,
+                  "loss_and_gradients": LOSS_GRADS_TRANSPOSED_W,
                   "train_epoch": TRAIN_ONCE_PER_EPOCH, "confusion_matrix": CONFUSION_TRANSPOSED},
-         fails={"preprocess_test", "predict_proba_test", "train_epoch_test", "confusion_matrix_test"},
-         visible=r"own mean and std|apply the softmax|not once at the end|did you transpose"),
-    dict(student="nb06_uint8_overflow_uphill_ascending",
+         fails={"preprocess_test", "predict_proba_test", "loss_and_gradients_test", "train_epoch_test",
+                "confusion_matrix_test"},
+         visible=r"own mean and std|apply the softmax|the transpose of W|not once at the end|did you transpose"),
+    dict(student="nb06_uint8_overflow_nomask_uphill_ascending",
          replace={"preprocess": PREPROCESS_UINT8_IN_PLACE, "predict_proba": PREDICT_PROBA_NAIVE_SOFTMAX,
+                  "loss_and_gradients": LOSS_GRADS_NO_MASK,
                   "train_epoch": TRAIN_UPHILL, "misclassified": MISCLASSIFIED_ASCENDING},
-         fails={"preprocess_test", "predict_proba_test", "train_epoch_test", "misclassified_test"},
-         visible=r"uint8|overflow|uphill|most confident mistake comes first"),
-    dict(student="nb06_no_shuffle_mask_file_own_stats",
-         replace={"train_epoch": TRAIN_NO_SHUFFLE, "misclassified": MISCLASSIFIED_MASK,
-                  "predict_file": PREDICT_FILE_OWN_STATS},
-         fails={"train_epoch_test", "misclassified_test", "predict_file_test"},
-         visible=r"shuffle them first|True/False mask|own mean and std"),
-    dict(student="nb06_preprocess_not_flattened_unweighted_mean",
-         replace={"preprocess": PREPROCESS_NOT_FLATTENED, "train_epoch": TRAIN_UNWEIGHTED_MEAN},
-         fails={"preprocess_test", "train_epoch_test"},
-         visible=r"flatten each image into one row|averaged the mini-batch losses without weighting"),
+         fails={"preprocess_test", "predict_proba_test", "loss_and_gradients_test", "train_epoch_test",
+                "misclassified_test"},
+         visible=r"uint8|overflow|ReLU mask|uphill|most confident mistake comes first"),
+    dict(student="nb06_lastmask_no_shuffle_mask_file_own_stats",
+         replace={"loss_and_gradients": LOSS_GRADS_MASK_ON_LAST, "train_epoch": TRAIN_NO_SHUFFLE,
+                  "misclassified": MISCLASSIFIED_MASK, "predict_file": PREDICT_FILE_OWN_STATS},
+         fails={"loss_and_gradients_test", "train_epoch_test", "misclassified_test", "predict_file_test"},
+         visible=r"it has no ReLU|shuffle them first|True/False mask|own mean and std"),
+    dict(student="nb06_preprocess_not_flattened_bias_axis_unweighted_mean",
+         replace={"preprocess": PREPROCESS_NOT_FLATTENED, "loss_and_gradients": LOSS_GRADS_BIAS_AXIS,
+                  "train_epoch": TRAIN_UNWEIGHTED_MEAN},
+         fails={"preprocess_test", "loss_and_gradients_test", "train_epoch_test"},
+         visible=r"flatten each image into one row|one number per sample|averaged the mini-batch losses "
+                 r"without weighting"),
     dict(student="nb06_hard_coded_for_the_visible_tests",
          replace={"preprocess": PREPROCESS_EXACT_ZERO, "predict_proba": PREDICT_PROBA_TWO_LAYERS,
+                  "loss_and_gradients": LOSS_GRADS_THREE_LAYERS,
                   "train_epoch": TRAIN_FIXED_KEYS, "confusion_matrix": CONFUSION_TWO_CLASSES},
-         fails={"preprocess_test", "predict_proba_test", "train_epoch_test", "confusion_matrix_test"},
+         fails={"preprocess_test", "predict_proba_test", "loss_and_gradients_test", "train_epoch_test",
+                "confusion_matrix_test"},
          visible=None),
+    dict(student="nb06_gradients_n_times_too_large",
+         replace={"loss_and_gradients": LOSS_GRADS_MISSING_N},
+         fails={"loss_and_gradients_test"},
+         visible=r"n = 6 times too large: the 1/n of the mean is missing"),
+    dict(student="nb06_gradients_of_the_last_layer_only",
+         replace={"loss_and_gradients": LOSS_GRADS_LAST_LAYER_ONLY},
+         fails={"loss_and_gradients_test"},
+         visible=r"grads from .* has no 'W1', 'b1', 'W2', 'b2'.*Every layer needs its gradients"),
+    dict(student="nb06_loss_summed_not_averaged",
+         replace={"loss_and_gradients": LOSS_SUMMED},
+         fails={"loss_and_gradients_test"},
+         visible=r"summed the loss over the .*samples"),
 ]
