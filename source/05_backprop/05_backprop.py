@@ -35,7 +35,8 @@
 # 8. choose the size of the hidden layer on a validation set, between underfitting and
 #    overfitting, and measure the chosen network once on the test set.
 # 9. add weight decay to your training step and see it, and early stopping, tame a
-#    network that overfits.
+#    network that overfits;
+# 10. play with your network live: data sets, hidden units, learning rate, weight decay.
 #
 # **How to work through this notebook.** Run the cells from top to bottom. Where
 # you see `# YOUR CODE HERE`, delete the `raise NotImplementedError()` line and write
@@ -51,7 +52,7 @@ from nnlearn.activations import sigmoid                          # notebook 02
 from nnlearn.datasets import make_moons
 from nnlearn.gradcheck import numerical_derivative, relative_error  # as in notebook 04
 from nnlearn.gradcheck import numerical_gradient  # unlike 04's f(w), its f takes no arguments (section 3)
-from nnlearn.plotting import plot_decision_boundary
+from nnlearn.plotting import not_yet, plot_decision_boundary
 from nnlearn.widgets import interactive_plot
 
 # %% [markdown]
@@ -301,7 +302,7 @@ def draw_neuron(ax, w1=0.5, b=0.1):
     except NotImplementedError:
         loss_ = (a_ - t_demo) ** 2
         grads = dict.fromkeys(["L", "a", "z", "p1", "p2", "b", "w1", "w2", "x1", "x2"], "?")
-        ax.text(0.5, 0.06, "write neuron_backward (exercise 1) to see the gradients", transform=ax.transAxes,
+        ax.text(0.5, 0.06, "Not yet: write neuron_backward above to see the gradients", transform=ax.transAxes,
                 ha="center", color=GRADIENT_COLOR)
     nodes = {"x1": (0, 4.2, "$x_1$", x_demo[0], grads["x1"], False),
              "w1": (0, 2.8, "$w_1$", w_[0], grads["w1"], False),
@@ -503,7 +504,7 @@ try:
     err = relative_error(R_gc.mean(axis=0), numerical_gradient(made_up_loss, b_gc))
     print(f"db computed with mean instead of sum: relative error {err:.2f}")
 except NotImplementedError:
-    print("Write dense_backward (exercise 2) first.")
+    not_yet("dense_backward", to="check it against the numerical gradient")
 
 # %% [markdown]
 # ## 4. Activation layers
@@ -669,7 +670,7 @@ for ax, name, forward, backward in [(axes[0], "tanh", tanh_forward, tanh_backwar
     try:
         ax.plot(xs, backward(np.ones_like(xs), cache), label=f"{name}_backward(1, cache): the slope")
     except NotImplementedError:
-        ax.text(0.5, 0.1, f"write {name}_backward to see its slope", transform=ax.transAxes,
+        ax.text(0.5, 0.1, f"Not yet: write {name}_backward above to see its slope", transform=ax.transAxes,
                 ha="center", color=GRADIENT_COLOR)
     ax.axhline(0, color="0.8", lw=0.8)
     ax.set_xlabel("x")
@@ -835,7 +836,7 @@ try:
     err = check_loss_gradient(softmax_cross_entropy, rng.normal(size=(6, 4)), rng.integers(0, 4, size=6))
     print(f"softmax_cross_entropy: relative error {'< 1e-7, correct' if err < 1e-7 else f'{err:.1e}, WRONG'}")
 except NotImplementedError:
-    print("Write softmax_cross_entropy (exercise 5) first.")
+    not_yet("softmax_cross_entropy", to="check it against the numerical gradient")
 
 # %% [markdown]
 # ## 6. A two-layer network
@@ -1025,7 +1026,8 @@ try:
         err = relative_error(grads_gc[name], numeric)
         print(f"{name:>2} {str(param.shape):>7}: relative error {'< 1e-7, correct' if err < 1e-7 else f'{err:.1e}, WRONG'}")
 except NotImplementedError:
-    print("Write two_layer_loss (exercise 6) first.")
+    not_yet("dense_backward", "tanh_backward", "softmax_cross_entropy", "two_layer_loss",
+            to="check it against the numerical gradient")
 
 # %% [markdown]
 # ## 7. Training: backpropagation computes, the optimiser updates
@@ -1172,7 +1174,8 @@ try:
     print(f"the same 20 with all weights 10 times larger: from {min(loud_losses):.2f} to {max(loud_losses):.2f}, "
           f"mean {np.mean(loud_losses):.2f}")
 except NotImplementedError:
-    print("Finish exercises 2, 3, 5 and 6 to measure the loss of the untrained network.")
+    not_yet("dense_backward", "tanh_backward", "softmax_cross_entropy", "two_layer_loss",
+            to="measure the loss of the untrained network")
 
 # %% [markdown]
 # Why does the measurement differ from $\log 2$, and by how much may it?
@@ -1375,7 +1378,8 @@ try:
     ax.legend()
     plt.show()
 except NotImplementedError:
-    print("Finish exercises 2, 3, 5, 6, 7 and 8 to run the tiny-batch check.")
+    not_yet("dense_backward", "tanh_backward", "softmax_cross_entropy", "two_layer_loss", "train_step",
+            "overfit_tiny_batch", to="run the tiny-batch check")
 
 # %% [markdown]
 # The loss falls by a factor of about 70 in 500 steps and keeps falling: the network,
@@ -1395,6 +1399,7 @@ except NotImplementedError:
 
 # %%
 curves, curve_steps = {}, 300
+fig, axes = plt.subplots(1, 4, figsize=(16, 3.3), layout="constrained")
 try:
     for lr_curve in [0.03, 1.0, 30.0]:
         params_curve = init_two_layer(2, 16, 2, seed=0)
@@ -1412,8 +1417,10 @@ try:
     curves_done = True
 except NotImplementedError:
     curves_done = False
+    for ax in axes:
+        not_yet("dense_backward", "tanh_backward", "softmax_cross_entropy", "two_layer_loss", "train_step",
+                to="see the curves", ax=ax)
 
-fig, axes = plt.subplots(1, 4, figsize=(16, 3.3), layout="constrained")
 if curves_done:
     for ax, (lr_curve, verdict) in zip(axes, [(0.03, "too low: slow, still falling"),
                                               (1.0, "about right: fast, then flattens"),
@@ -1431,9 +1438,6 @@ if curves_done:
     axes[3].set_xlabel("step")
     axes[3].set_title("64 units, 30 points: overfitting", fontsize=10)
     axes[3].legend(fontsize="small")
-else:
-    for ax in axes:
-        ax.text(0.5, 0.5, "finish exercises 2-7\nto see the curves", ha="center", va="center", transform=ax.transAxes)
 plt.show()
 
 # %% [markdown]
@@ -1514,7 +1518,8 @@ try:
               f"validation accuracy {accuracy(predict, params, X_moons_val, y_moons_val):.3f}")
 except NotImplementedError:
     trained = False
-    print("Finish exercises 2, 3, 5, 6 and 7 to train the network.")
+    not_yet("dense_backward", "tanh_backward", "softmax_cross_entropy", "two_layer_loss", "train_step",
+            to="train the network")
 
 # %%
 fig, axes = plt.subplots(1, 3, figsize=(15, 4.3))
@@ -1530,7 +1535,8 @@ if trained:
                            resolution=120, title="logistic regression: a straight line")
 else:
     for ax in axes:
-        ax.text(0.5, 0.5, "finish the exercises to see this plot", ha="center", transform=ax.transAxes)
+        not_yet("dense_backward", "tanh_backward", "softmax_cross_entropy", "two_layer_loss", "train_step",
+                to="see this plot", ax=ax)
 plt.show()
 
 # %% [markdown]
@@ -1547,9 +1553,8 @@ plt.show()
 # %%
 def draw_training(ax, step=300):
     if not trained:
-        ax.text(0.5, 0.5, "finish exercises 2, 3, 5, 6 and 7\nto watch your network learn", ha="center",
-                va="center", transform=ax.transAxes)
-        ax.set_axis_off()
+        not_yet("dense_backward", "tanh_backward", "softmax_cross_entropy", "two_layer_loss", "train_step",
+                to="watch your network learn", ax=ax)
         return
     params = snapshots[step]
     plot_decision_boundary(lambda P: predict_two_layer(params, P), X_moons, y_moons, ax=ax, resolution=100)
@@ -1940,7 +1945,8 @@ try:
     reg_done = True
 except NotImplementedError:
     reg_done = False
-    print("Finish exercises 2-7 and 9 to run the weight-decay experiment.")
+    not_yet("dense_backward", "tanh_backward", "softmax_cross_entropy", "two_layer_loss", "train_step",
+            "train_step_l2", to="run the weight-decay experiment")
 
 if reg_done:   # early stopping for the network without decay: best_epoch of notebook 03
     patience = 20                                 # checks, that is 200 steps
@@ -2058,7 +2064,56 @@ if reg_done:
 
 
 # %% [markdown]
-# ## 12. Common misconceptions
+# ## 12. A playground: your network, live
+#
+# [TensorFlow Playground](https://playground.tensorflow.org) trains a small network in
+# the browser while you watch. The playground below does the same with **your** code:
+# your `two_layer_loss` computes the gradients, your `train_step` (or, with weight
+# decay, your `train_step_l2`) takes the steps, full batch, a few steps per frame. Press
+# ▶ to train, ⏸ to pause, *step* for one frame, *reset* for a new network.
+#
+# What you see: on the left one small map per hidden unit — its tanh activation over the
+# plane, orange for −1, white for 0, blue for +1, with its weight towards the blue class
+# ("w") underneath; each is a soft step along one direction. In the middle the output,
+# the probability of the blue class, with the decision boundary as a dark line, the
+# training points (white rim) and the validation points (black rim). On the right the
+# training and validation loss so far. Changing the data, the noise, the training
+# fraction, the seed or the number of hidden units starts a new network from the seed;
+# the learning rate and λ apply from the next step on.
+#
+# Things to try:
+#
+# * **Spirals** (four arms, two classes) with 2 hidden units, then with 8. Two soft steps
+#   cannot wind around the arms, however long you train; eight can follow them (slowly:
+#   let it run for a thousand epochs).
+# * **A big learning rate** on the moons: 3 still trains smoothly, 10 makes the loss jump
+#   up and down (habit 3 of section 8) and the boundary flicker.
+# * **Weight decay on a small training set**: moons, noise 0.3, training fraction 0.1
+#   (20 points), 8 hidden units. Without decay, watch the training loss head for 0 while
+#   the validation loss reaches its lowest after a hundred or so epochs and then climbs
+#   (section 11). Now set λ = 0.01 and press reset: the boundary stays smooth and the
+#   validation loss stays near its lowest. Then try λ = 0.1.
+# * **XOR** with 1, 2 and 4 hidden units. One unit is one straight step: it cannot
+#   separate XOR. Two are enough in principle, but gradient descent often gets stuck on
+#   the way (try a few seeds); with 4 it finds a good boundary every time.
+#
+# (Without a running kernel — on GitHub, or in an exported notebook — the cell shows a
+# still picture of the moons after 300 steps instead.)
+
+# %% tags=["grading-skip"]
+# NBVAL_IGNORE_OUTPUT
+from nnlearn.playground import playground
+
+try:
+    live = playground(two_layer_loss, train_step, init_two_layer, train_step_l2=train_step_l2)
+except NotImplementedError:
+    live = None
+    not_yet("dense_backward", "tanh_backward", "softmax_cross_entropy", "two_layer_loss", "train_step",
+            to="train your network live")
+live
+
+# %% [markdown]
+# ## 13. Common misconceptions
 
 # %% [markdown]
 # **"Backpropagation adjusts the weights"**, or *"backpropagation is the
@@ -2081,7 +2136,8 @@ try:
     print("after one gradient-descent step, weights changed:",
           any(not np.array_equal(before[k], params_demo[k]) for k in params_demo))
 except NotImplementedError:
-    print("Finish exercises 2-7 to run this demonstration.")
+    not_yet("dense_backward", "tanh_backward", "softmax_cross_entropy", "two_layer_loss", "train_step",
+            to="run this demonstration")
 
 # %% [markdown]
 # **"To avoid overfitting, create a deeper network, or add more test data."** A deeper
