@@ -48,6 +48,10 @@ HOW_TO_GET_CHROMIUM = ("install Debian's chromium (`sudo apt-get install chromiu
 # above an Output widget that holds the picture.
 PLOT_SELECTOR = ".jp-OutputArea-output > .jupyter-widgets.widget-vbox:has(> .widget-output)"
 
+# A live playground (nnlearn.playground): buttons and controls above one picture (an
+# ipywidgets Image) and an epoch counter.
+PLAYGROUND_SELECTOR = ".jp-OutputArea-output .nnlearn-playground"
+
 # JupyterLab user settings: no news or update prompt.
 LAB_SETTINGS = {
     "@jupyterlab/apputils-extension/notification.jupyterlab-settings":
@@ -350,6 +354,33 @@ _JS_ARM = r"""
 """
 
 
+# Arm a timer for the next frame of playground `k`: t0 = the next input event in it (click,
+# key press, change of a <select>), t1 = its picture replaced and decoded. Also records the
+# time of every new picture in `frames` (for the play loop).
+_JS_ARM_PLAYGROUND = r"""
+([id, k]) => {
+  const box = document.getElementById(id).querySelectorAll('.nnlearn-playground')[k];
+  const img = box.querySelector('img.nnlearn-playground-picture');
+  const t = window.__frame = {t0: null, t1: null, changed: null, frames: [], src: img.src};
+  const start = () => { if (t.t0 === null) t.t0 = performance.now(); };
+  for (const type of ['keydown', 'click', 'change']) box.addEventListener(type, start, {capture: true, once: true});
+  if (window.__frameObserver) window.__frameObserver.disconnect();
+  const observer = window.__frameObserver = new MutationObserver(() => {
+    if (img.src === t.src) return;
+    const src = t.src = img.src;
+    const done = () => {
+      const now = performance.now();
+      t.frames.push(now);
+      if (t.t1 === null && t.t0 !== null) { t.t1 = now; t.changed = true; }
+    };
+    (img.decode ? img.decode() : Promise.resolve()).then(done, done);
+  });
+  observer.observe(img, {attributes: true, attributeFilter: ['src']});
+  return true;
+}
+"""
+
+
 class Lab:
     """JupyterLab loaded once in a browser page; notebooks are opened and closed in it."""
 
@@ -504,6 +535,43 @@ class Notebook:
         result = self.page.evaluate("() => window.__redraw")
         return {"ms": result["t1"] - result["t0"], "changed": result["changed"], "error": result["error"],
                 "value": value()}
+
+    # --- a live playground (nnlearn.playground) ------------------------------------------
+
+    def playgrounds(self):
+        """Locators of the playgrounds, in page order."""
+        boxes = self.locator.locator(PLAYGROUND_SELECTOR)
+        return [boxes.nth(k) for k in range(boxes.count())]
+
+    @staticmethod
+    def playground_epoch(box):
+        """The epoch counter of a playground, as shown."""
+        text = box.locator(".nnlearn-playground-status").inner_text()
+        return int(text.split("epoch", 1)[1].split()[0])
+
+    def playground_action(self, k, act, timeout=60):
+        """Do ``act()`` (a click, a key press, a choice) in playground ``k`` and wait for its
+        next picture. Returns ms from the input event to the new picture decoded."""
+        self.page.evaluate(_JS_ARM_PLAYGROUND, [self.id, k])
+        act()
+        self.page.wait_for_function("() => window.__frame.t1 !== null", polling="raf", timeout=timeout * 1000)
+        frame = self.page.evaluate("() => window.__frame")
+        return frame["t1"] - frame["t0"]
+
+    def playground_play(self, k, seconds=3.0):
+        """Press play in playground ``k`` for ``seconds``, then pause. Returns the times (ms)
+        between successive pictures while playing, and the epochs it advanced."""
+        box = self.playgrounds()[k]
+        play_pause = box.locator(".widget-play button").first
+        before = self.playground_epoch(box)
+        self.page.evaluate(_JS_ARM_PLAYGROUND, [self.id, k])
+        play_pause.click()                      # play
+        self.page.wait_for_timeout(seconds * 1000)
+        play_pause.click()                      # pause
+        self.page.wait_for_timeout(500)
+        self.wait_idle()
+        frames = self.page.evaluate("() => window.__frame.frames")
+        return [b - a for a, b in zip(frames, frames[1:])], self.playground_epoch(box) - before
 
     def scroll_to(self, locator, block="end"):
         locator.evaluate(f"e => e.scrollIntoView({{block: '{block}'}})")
