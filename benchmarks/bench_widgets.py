@@ -13,7 +13,13 @@ median time of one update is printed, measured two ways:
   kernel (nbclient, no frontend) until ``InteractivePlot.redraw`` has returned, split into
   ``draw(ax, ...)`` and the figure's rendering to PNG (``savefig``).
 
-Goal (issue 6): one update <= 100 ms. This prints figures; it asserts nothing.
+The live playground of 05 (``nnlearn.playground``) is measured the same two ways, per
+frame: a click on *step* (one frame of training steps and the new picture), a change of
+the data set, of the hidden units, of the learning rate and of the noise (a new picture;
+data and hidden units also start a new network), and, in the browser, the time between
+pictures while *play* runs (the play loop's frame time; its ticks come every 100 ms).
+
+Goal (issue 6): one update <= 100 ms (issue 14: a playground frame <= 100 ms). This prints figures; it asserts nothing.
 Numpy's BLAS is pinned to one thread in the kernels (printed); the machine's load
 average is printed too, since other processes inflate every figure.
 
@@ -49,6 +55,17 @@ def _bench_record(self, *args, **kwargs):
     _bench_init(self, *args, **kwargs)
     __bench_plots.append(self)
 _nnlearn_widgets.InteractivePlot.__init__ = _bench_record
+try:
+    import nnlearn.playground as _nnlearn_playground
+except ImportError:
+    _nnlearn_playground = None
+__bench_playgrounds = []
+if _nnlearn_playground is not None:
+    _bench_pg_init = _nnlearn_playground.Playground.__init__
+    def _bench_pg_record(self, *args, **kwargs):
+        _bench_pg_init(self, *args, **kwargs)
+        __bench_playgrounds.append(self)
+    _nnlearn_playground.Playground.__init__ = _bench_pg_record
 '''
 
 # Appended to each solution notebook and run in its kernel after all its cells.
@@ -86,6 +103,15 @@ for _k, _p in enumerate(__bench_plots):
                 _times.append(_t1 - _t0)
         _result.append({"plot": _k + 1, "control": _name, "ms": [1000 * t for t in _times],
                         "render_ms": 1000 * _st.median(_render)})
+for _k, _pg in enumerate(__bench_playgrounds):
+    def _timed(action):
+        _t0 = _time.perf_counter(); action(); return 1000 * (_time.perf_counter() - _t0)
+    _rows = {"step": [_timed(_pg.step) for _ in range(__REPEATS__)]}
+    for _name in ("dataset", "hidden", "lr", "noise"):
+        _c = _pg.controls[_name]
+        _rows[_name] = [_timed(lambda: setattr(_c, "value", _next_value(_c, _i))) for _i in range(__REPEATS__)]
+    for _name, _ms in _rows.items():
+        _result.append({"plot": "playground %d" % (_k + 1), "control": _name, "ms": _ms, "render_ms": None})
 print("BENCH_JSON " + _json.dumps(_result))
 '''
 
@@ -129,10 +155,43 @@ def in_browser(assignments, repeats, log):
                         if not r["error"]:
                             times.append(r["ms"])
                     results[(assignment, k + 1, name)] = statistics.median(times) if times else None
+            results.update(playground_in_browser(nb, assignment, repeats))
             log(f"{assignment}: opened in {nb.timings['open']:.1f} s, ran in {nb.timings['run']:.1f} s")
             nb.close()
         lab.close()
         browser.close()
+    return results
+
+
+def playground_in_browser(nb, assignment, repeats):
+    """{(assignment, "playground k", control) -> median ms} for each live playground: a click
+    on step, a change of four controls, and the play loop's time between pictures."""
+    results = {}
+    for k, box in enumerate(nb.playgrounds()):
+        plot = f"playground {k + 1}"
+        nb.scroll_to(box, block="center")
+        step = box.locator("button", has_text="step")
+        results[(assignment, plot, "step")] = statistics.median(
+            nb.playground_action(k, step.click) for _ in range(repeats))
+        selects = box.locator(".widget-dropdown select")
+        sliders = box.locator(".widget-slider")
+        dataset, lr = selects.nth(0), selects.nth(1)
+        hidden, noise = sliders.nth(0).locator(".noUi-handle").first, sliders.nth(1).locator(".noUi-handle").first
+
+        def choose(select, i):
+            n = select.locator("option").count()
+            return lambda: select.select_option(index=(select.evaluate("s => s.selectedIndex") + 1 + i % 2) % n)
+
+        def press(handle, i):
+            return lambda: handle.press("ArrowRight" if i % 2 == 0 else "ArrowLeft")
+
+        for name, make in (("dataset", lambda i: choose(dataset, i)), ("hidden", lambda i: press(hidden, i)),
+                           ("lr", lambda i: choose(lr, i)), ("noise", lambda i: press(noise, i))):
+            results[(assignment, plot, name)] = statistics.median(
+                nb.playground_action(k, make(i)) for i in range(repeats))
+        intervals, epochs = nb.playground_play(k, seconds=4.0)
+        results[(assignment, plot, "play")] = statistics.median(intervals) if intervals else None
+        results[(assignment, plot, "play epochs/s")] = epochs / 4.0
     return results
 
 
@@ -180,11 +239,27 @@ def main(argv=None):
         assignment, plot, control = key
         total, render = kernel.get(key, (None, None))
         draw = None if total is None or render is None else max(total - render, 0.0)
+        if isinstance(plot, str):   # a playground: frames, not redraws of a matplotlib figure
+            continue
         print(f"{assignment:28s} {plot:4d}  {control[:10]:10s} {fmt(browser.get(key)):>8s} {fmt(total)} "
               f"{fmt(draw)} {fmt(render)[1:]}")
+    frames = [key for key in keys if isinstance(key[1], str)]
+    if frames:
+        print()
+        print(f"{'notebook':28s} {'playground':12s} {'frame on':14s} {'browser':>8s} {'kernel':>7s}   (ms)")
+        for key in frames:
+            assignment, plot, control = key
+            if control == "play epochs/s":
+                continue
+            print(f"{assignment:28s} {plot:12s} {control:14s} {fmt(browser.get(key)):>8s} "
+                  f"{fmt(kernel.get(key, (None, None))[0])}")
+            if control == "play" and (assignment, plot, "play epochs/s") in browser:
+                print(f"{'':28s} {'':12s} (play: median time between pictures; "
+                      f"{browser[(assignment, plot, 'play epochs/s')]:.0f} epochs per second)")
     print()
-    for label, values in (("in the browser", [v for v in browser.values() if v is not None]),
-                          ("in the kernel", [v[0] for v in kernel.values() if v[0] is not None])):
+    plots_only = lambda d: {k: v for k, v in d.items() if not isinstance(k[1], str)}  # noqa: E731
+    for label, values in (("in the browser", [v for v in plots_only(browser).values() if v is not None]),
+                          ("in the kernel", [v[0] for v in plots_only(kernel).values() if v[0] is not None])):
         if values:
             within = sum(v <= 100 for v in values)
             print(f"{label:15s}: median {statistics.median(values):6.0f} ms, max {max(values):6.0f} ms over "
