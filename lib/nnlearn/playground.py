@@ -81,9 +81,9 @@ def _lut(strength):
 _UNIT_LUT = _lut(1.0)
 _OUTPUT_LUT = _lut(0.75)
 _GRID = 80          # the network is evaluated on _GRID x _GRID points of the plane
-_UNIT_PX = 64       # size of one hidden unit's map
-_OUT_PX = 280       # size of the output map
-_CURVE = (250, 150)  # size of the loss plot
+_UNIT_PX = 72       # size of one hidden unit's map
+_OUT_PX = 320       # size of the output map
+_CURVE = (280, 170)  # size of the loss plot
 
 
 def _font(size):
@@ -93,8 +93,8 @@ def _font(size):
         return ImageFont.load_default()
 
 
-_FONT = _font(12)
-_SMALL = _font(10)
+_FONT = _font(14)
+_SMALL = _font(12)
 
 
 # --- arguments ------------------------------------------------------------------------------
@@ -224,9 +224,9 @@ class _Run:
         hidden = np.nan_to_num(hidden)
         proba = np.nan_to_num(proba, nan=0.5)
         n_hidden = hidden.shape[1]
-        pad, title_h = 10, 18
-        width = pad + 2 * (_UNIT_PX + 8) + pad + _OUT_PX + 2 * pad + 40 + _CURVE[0] + pad
-        height = title_h + max(4 * (_UNIT_PX + 16), _OUT_PX + 16) + pad
+        pad, title_h = 10, 20
+        width = pad + 2 * (_UNIT_PX + 8) + pad + _OUT_PX + 2 * pad + 44 + _CURVE[0] + 2 * pad
+        height = title_h + max(4 * (_UNIT_PX + 18), _OUT_PX + 16) + pad
         img = Image.new("RGB", (width, height), "white")
         draw = ImageDraw.Draw(img)
 
@@ -236,7 +236,7 @@ class _Run:
             out_weight = self.params["W2"][1] - self.params["W2"][0]
         for j in range(n_hidden):
             x0 = pad + (j % 2) * (_UNIT_PX + 8)
-            y0 = title_h + (j // 2) * (_UNIT_PX + 16)
+            y0 = title_h + (j // 2) * (_UNIT_PX + 18)
             codes = np.clip(np.round((hidden[:, j] + 1) * 127.5), 0, 255).astype(np.uint8).reshape(_GRID, _GRID)
             unit = Image.fromarray(_UNIT_LUT[codes]).resize((_UNIT_PX, _UNIT_PX), Image.BILINEAR)
             img.paste(unit, (x0, y0))
@@ -273,7 +273,7 @@ class _Run:
                              (_BLUE if label == 1 else _ORANGE)), outline=rim)
 
         # the loss curves
-        cx = ox + _OUT_PX + 2 * pad + 40
+        cx = ox + _OUT_PX + 2 * pad + 44
         cy = title_h + 8
         cw, ch = _CURVE
         epochs = np.array([h[0] for h in self.history], float)
@@ -281,15 +281,15 @@ class _Run:
         val = np.array([h[2] for h in self.history], float)
         finite = np.concatenate([train[np.isfinite(train)], val[np.isfinite(val)]])
         top = float(min(max(finite.max() if finite.size else 1.0, 0.8), 3.0))
-        draw.text((cx - 40, 2), "loss", fill="black", font=_FONT)
+        draw.text((cx - 44, 2), "loss", fill="black", font=_FONT)
         draw.rectangle([cx, cy, cx + cw, cy + ch], outline=(120, 120, 120))
         for value in (0.0, top / 2, top):
             yy = cy + ch - value / top * ch
             draw.line([cx - 3, yy, cx, yy], fill=(120, 120, 120))
-            draw.text((cx - 36, yy - 6), f"{value:.2f}", fill="black", font=_SMALL)
+            draw.text((cx - 40, yy - 7), f"{value:.2f}", fill="black", font=_SMALL)
         last = max(self.epoch, 1)
         draw.text((cx, cy + ch + 3), "0", fill="black", font=_SMALL)
-        draw.text((cx + cw - 30, cy + ch + 3), f"{last}", fill="black", font=_SMALL)
+        draw.text((cx + cw - 36, cy + ch + 3), f"{last}", fill="black", font=_SMALL)
         draw.text((cx + cw // 2 - 15, cy + ch + 3), "epoch", fill="black", font=_SMALL)
         for values, colour in ((train, (40, 40, 40)), (val, (214, 39, 40))):
             ys = np.clip(np.nan_to_num(values, nan=top, posinf=top), 0, top)
@@ -297,21 +297,21 @@ class _Run:
             if len(points) == 1:
                 points = points * 2
             draw.line(points, fill=colour, width=2)
-        ty = cy + ch + 20
+        ty = cy + ch + 24
         train_loss, val_loss = train[-1], val[-1]
         lines = [("training loss", f"{train_loss:.3f}", (40, 40, 40)),
                  ("validation loss", f"{val_loss:.3f}", (214, 39, 40)),
                  ("training accuracy", f"{self.accuracy(self.X_train, self.y_train):.2f}", "black"),
                  ("validation accuracy", f"{self.accuracy(self.X_val, self.y_val):.2f}", "black")]
         for k, (label, value, colour) in enumerate(lines):
-            draw.text((cx, ty + 15 * k), f"{label}: {value}", fill=colour, font=_FONT)
+            draw.text((cx, ty + 18 * k), f"{label}: {value}", fill=colour, font=_FONT)
         settings = (f"lr {s['lr']:g}, L2 lam {s['lam']:g}, noise {s['noise']:g}, "
                     f"{len(self.y_train)} train / {len(self.y_val)} validation")
-        draw.text((cx, ty + 15 * len(lines) + 4), settings, fill=(90, 90, 90), font=_SMALL)
+        draw.text((cx, ty + 18 * len(lines) + 4), settings, fill=(90, 90, 90), font=_SMALL)
         if self.diverged:
             note = "the loss is not a number any more: lower the learning rate, press reset"
         if note:
-            draw.text((cx, ty + 15 * len(lines) + 20), note, fill=(200, 0, 0), font=_SMALL)
+            draw.text((cx, ty + 18 * len(lines) + 22), note, fill=(200, 0, 0), font=_SMALL)
         return img
 
 
@@ -495,7 +495,10 @@ class Playground(widgets.VBox):
             self._show_status()
 
     def redraw(self):
-        self.image.value = _png(self._run.picture())
+        picture = self._run.picture()
+        if self.image.layout.width != f"{picture.width}px":   # shown at its own size, not stretched
+            self.image.layout.width = f"{picture.width}px"
+        self.image.value = _png(picture)
         self._show_status()
 
     def _show_status(self):
