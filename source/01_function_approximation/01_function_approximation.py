@@ -441,6 +441,14 @@ for hidden_shape, hidden_w, hidden_b in [((7,), 1.5, -0.3), ((4, 1), -3.0, 2.0),
 hidden_x = np.linspace(-5.0, 5.0, 11)
 check_array("step_neuron(x, 0.0, 1.0)", call(step_neuron, hidden_x, 0.0, 1.0), np.ones(11))
 check_array("step_neuron(x, 0.0, -1.0)", call(step_neuron, hidden_x, 0.0, -1.0), np.zeros(11))
+# Exactly at the switch, w * x + b = 0 (0.5 * 2.0 - 1.0 and -2.0 * -0.75 - 1.5 are exact in floats): the neuron
+# does not fire yet, because it fires where w * x + b > 0, not >= 0.
+check_array("step_neuron(np.array([0.5, 0.25, 1.0]), 2.0, -1.0)  (w * x + b = 0 at x = 0.5)",
+            call(step_neuron, np.array([0.5, 0.25, 1.0]), 2.0, -1.0), [0.0, 0.0, 1.0],
+            hint="Hint: at w * x + b = 0 exactly the step neuron gives 0.0: it fires where w * x + b > 0 (not >= 0).")
+check_array("step_neuron(np.array([-0.75, 0.0]), -2.0, -1.5)  (w * x + b = 0 at x = -0.75)",
+            call(step_neuron, np.array([-0.75, 0.0]), -2.0, -1.5), [0.0, 0.0],
+            hint="Hint: at w * x + b = 0 exactly the step neuron gives 0.0: it fires where w * x + b > 0 (not >= 0).")
 ### END HIDDEN TESTS
 print("step_neuron: all tests in this cell passed.")
 

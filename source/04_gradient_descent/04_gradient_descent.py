@@ -464,6 +464,9 @@ def check_path(name, grad, w0, lr, n_steps, expected):
         raise CheckFailed(f"{name} changed the caller's w0 from {w0_before.tolist()} to "
                           f"{np.asarray(w0).tolist()}: work on a copy, e.g. w = np.array(w0, dtype=float).")
     expected = np.asarray(expected, dtype=float)
+    if isinstance(path, (list, tuple)):
+        raise CheckFailed(f"{name} returned a Python {type(path).__name__} of {len(path)} points; return one "
+                          f"array of shape {expected.shape} instead: np.array(path) stacks the points as rows.")
     if np.shape(path) != expected.shape:
         check_array(name, path, expected, hint=path_hint)  # explains the wrong shape
     path = np.asarray(path, dtype=float)
@@ -809,6 +812,9 @@ def check_rows(name, path, n_rows, n_cols):
     """Check the shape of a path of weights: one row per update plus the start."""
     if path is None:
         raise CheckFailed(f"{name} returned None — did you forget `return`?")
+    if isinstance(path, (list, tuple)):
+        raise CheckFailed(f"{name} returned a Python {type(path).__name__}; return one array of shape "
+                          f"({n_rows}, {n_cols}) instead: np.array(path) stacks the weights as rows.")
     if np.shape(path) != (n_rows, n_cols):
         raise CheckFailed(f"Wrong shape for {name}: got {np.shape(path)}, expected ({n_rows}, {n_cols}). "
                           + updates_hint)
@@ -879,6 +885,24 @@ for hidden_n, hidden_d in [(40, 3), (25, 1), (60, 5)]:
                               f"is {hidden_loss:.4g}; least squares reaches {hidden_min_loss:.4g}.")
         check_array(f"final weights for batch_size={hidden_bs}", hidden_path[-1], hidden_best,
                     rtol=0, atol=0.05)
+
+# Mini-batch paths, update by update: epoch e shuffles with minibatches(n_samples, batch_size, seed + e),
+# so each epoch visits the samples in a new order (and two seeds give two paths).
+hidden_X = np.column_stack([np.ones(10), hidden_rng.normal(size=(10, 2))])
+hidden_y = hidden_X @ np.array([0.5, -1.0, 2.0]) + 0.1 * hidden_rng.normal(size=10)
+for hidden_bs, hidden_seed in [(3, 5), (4, 0), (1, 2)]:
+    hidden_expected = [np.zeros(3)]
+    for hidden_epoch in range(3):
+        for hidden_idx in minibatches(10, hidden_bs, hidden_seed + hidden_epoch):
+            hidden_w, hidden_Xb, hidden_yb = hidden_expected[-1], hidden_X[hidden_idx], hidden_y[hidden_idx]
+            hidden_expected.append(hidden_w - 0.05 * 2 / len(hidden_idx) * hidden_Xb.T @ (hidden_Xb @ hidden_w - hidden_yb))
+    hidden_path = call(sgd_linear_regression, hidden_X, hidden_y, 0.05, 3, hidden_bs, hidden_seed)
+    check_rows(f"the path for batch_size={hidden_bs}, epochs=3, seed={hidden_seed}", hidden_path,
+               len(hidden_expected), 3)
+    check_array(f"sgd_linear_regression(X (10, 3), y, lr=0.05, epochs=3, batch_size={hidden_bs}, seed={hidden_seed}), "
+                "update by update", hidden_path, np.array(hidden_expected), rtol=1e-9, atol=1e-12,
+                hint="Hint: epoch e (0, 1, 2, ...) takes its batches from minibatches(n_samples, batch_size, seed + e), "
+                     "in that order, and the weights change after every batch (2/m * X_B.T @ (X_B @ w - y_B)).")
 ### END HIDDEN TESTS
 print("sgd_linear_regression: all tests in this cell passed.")
 
@@ -1376,6 +1400,17 @@ for hidden_shape, hidden_lr, hidden_b1, hidden_b2, hidden_scale in [
 hidden_w, _, _ = unpack("adam_step", call(adam_step, np.array([3.0, -1.0]), np.zeros(2), np.zeros(2),
                                           np.zeros(2), 1, 0.1, 0.9, 0.999, 1e-8), 3)
 check_array("w after a step with a zero gradient", hidden_w, [3.0, -1.0])
+# A tiny gradient (1e-10, much smaller than eps = 1e-8): the step is small (eps dominates the denominator,
+# in the textbook and in the folded form alike) but still goes against the gradient. With eps subtracted
+# instead of added, the denominator turns negative and the step goes the wrong way.
+hidden_w, _, _ = unpack("adam_step", call(adam_step, np.array([1.0, 1.0]), np.zeros(2), np.zeros(2),
+                                          np.array([1e-10, -1e-10]), 1, 0.1, 0.9, 0.999, 1e-8), 3)
+hidden_step = np.asarray(hidden_w, dtype=float) - 1.0
+if not (hidden_step[0] < 0 < hidden_step[1] and np.all(np.abs(hidden_step) <= 0.1)):
+    raise CheckFailed(f"after one step with the tiny gradient [1e-10, -1e-10] (lr=0.1, eps=1e-8) from w = [1, 1], "
+                      f"w moved by {hidden_step.tolist()}; it should move against the gradient (first entry down, "
+                      "second up), by at most lr. Hint: the step is lr * m_hat / (np.sqrt(v_hat) + eps): eps is "
+                      "added to the square root, so the denominator is never 0 or negative.")
 ### END HIDDEN TESTS
 print("adam_step: all tests in this cell passed.")
 

@@ -114,3 +114,31 @@ def test_a_returned_call_gives_its_first_operand():
     assert ("g", "return float(a, ...) -> return a", "return np.sum(y)") in made
     assert ("g", "return a.astype(...) -> return a", "return z > 0") in made       # the object, not int's type
     assert ("g", "np.maximum(a, b) -> (b, a)", "y = np.maximum(0.0, z)") in made
+
+
+def _bench():
+    import importlib.util
+    from .helpers import ROOT
+    spec = importlib.util.spec_from_file_location("bench_mutants", ROOT / "benchmarks" / "bench_mutants.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_every_equivalent_mutant_is_still_made_and_has_a_reason():
+    """A stale EQUIVALENT entry (the solution line changed) would hide nothing and mislead a reviewer."""
+    bench = _bench()
+    made = set()
+    for assignment in {key[0] for key in bench.EQUIVALENT}:
+        cells = answer_cells(nbformat.read(str(notebook_path("solutions", assignment)), as_version=4))
+        made |= {(assignment, m.grade_id, m.kind, m.after) for g, source in cells.items() for m in mutants(source, g)}
+    stale = [key for key in bench.EQUIVALENT if key not in made]
+    assert not stale, f"EQUIVALENT entries that no mutant matches any more: {stale}"
+    assert all(isinstance(why, str) and len(why) > 20 for why in bench.EQUIVALENT.values())
+
+
+def test_only_rejects_a_file_that_is_not_a_survivors_list(tmp_path, capsys):
+    bad = tmp_path / "survivors.json"
+    bad.write_text('{"not": "a list"}')
+    with pytest.raises(SystemExit, match="not a survivors file written by --out"):
+        _bench().main(["--only", str(bad), "--list"])

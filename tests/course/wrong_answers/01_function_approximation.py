@@ -60,6 +60,12 @@ def bumps_approximation(f, n_bumps, x_range):
     return W1, b1, W2, np.zeros(1)
 '''
 
+# Fires at w * x + b = 0 too (>= instead of >): the text's step gives 0 there.
+STEP_AT_ZERO = '''\
+def step_neuron(x, w, b):
+    return (w * np.asarray(x) + b >= 0).astype(float)
+'''
+
 WRONG = [
     dict(student="fa_swapped_line", replace={"linear_fit": SWAPPED_LINE},
          fails={"linear_fit_test"}, visible=r"\(intercept, slope\): return \(slope, intercept\)"),
@@ -67,6 +73,8 @@ WRONG = [
          fails={"max_error_test"}, visible=r"absolute"),
     dict(student="fa_threshold_step", replace={"step_neuron": THRESHOLD_STEP},
          fails={"step_neuron_test"}, visible=r"negative weight"),
+    dict(student="fa_step_fires_at_zero", replace={"step_neuron": STEP_AT_ZERO},
+         fails={"step_neuron_test"}, visible=None),
     dict(student="fa_unscaled_bump", replace={"bump": UNSCALED_BUMP},
          fails={"bump_test"}, visible=r"steepness \* \(x - edge\)"),
     dict(student="fa_forward_sigmoid_output", replace={"forward": FORWARD_SIGMOID_OUTPUT},

@@ -140,6 +140,36 @@ def adam_step(w, m, v, g, t, lr, beta1, beta2, eps):
     return w - lr * (m / (1 - 0.9**t)) / (np.sqrt(v / (1 - 0.999**t)) + eps), m, v
 '''
 
+# Keeps the path as a Python list of points (plot_trajectory would take it, path[:, 0] would not).
+GD_PATH_AS_LIST = '''\
+def gradient_descent(grad, w0, lr, n_steps):
+    path = [np.array(w0, dtype=float)]
+    for _ in range(n_steps):
+        path.append(path[-1] - lr * grad(path[-1]))
+    return path
+'''
+
+# Shuffles every epoch with the same seed: every epoch visits the samples in one order.
+SGD_SAME_SHUFFLE = '''\
+def sgd_linear_regression(X, y, lr, epochs, batch_size, seed):
+    w = np.zeros(X.shape[1])
+    path = [w]
+    for epoch in range(epochs):
+        for idx in minibatches(X.shape[0], batch_size, seed):
+            w = w - lr * 2 / len(idx) * X[idx].T @ (X[idx] @ w - y[idx])
+            path.append(w)
+    return np.array(path)
+'''
+
+# Subtracts eps: right whenever sqrt(v_hat) >> eps (every visible check), wrong for tiny gradients.
+ADAM_EPS_SUBTRACTED = '''\
+def adam_step(w, m, v, g, t, lr, beta1, beta2, eps):
+    m = beta1 * m + (1 - beta1) * g
+    v = beta2 * v + (1 - beta2) * g**2
+    m_hat, v_hat = m / (1 - beta1**t), v / (1 - beta2**t)
+    return w - lr * m_hat / (np.sqrt(v_hat) - eps), m, v
+'''
+
 WRONG = [
     dict(student="gd04_derivative_one_sided", replace={"numerical_derivative": DERIVATIVE_ONE_SIDED},
          fails={"numerical_derivative_test"}, visible=r"one-sided"),
@@ -167,5 +197,11 @@ WRONG = [
     dict(student="gd04_adam_no_bias_correction", replace={"adam_step": ADAM_NO_BIAS_CORRECTION},
          fails={"adam_step_test"}, visible=r"bias correction"),
     dict(student="gd04_adam_fixed_betas", replace={"adam_step": ADAM_FIXED_BETAS},
+         fails={"adam_step_test"}, visible=None),
+    dict(student="gd04_path_as_list", replace={"gradient_descent": GD_PATH_AS_LIST},
+         fails={"gradient_descent_test"}, visible=r"returned a Python list of 4 points.*np\.array\(path\)"),
+    dict(student="gd04_same_shuffle_every_epoch", replace={"sgd_linear_regression": SGD_SAME_SHUFFLE},
+         fails={"sgd_linear_regression_test"}, visible=None),
+    dict(student="gd04_adam_eps_subtracted", replace={"adam_step": ADAM_EPS_SUBTRACTED},
          fails={"adam_step_test"}, visible=None),
 ]
