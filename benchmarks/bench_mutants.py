@@ -25,7 +25,7 @@ per call; a mutant that loops for ever is caught, not waited for a minute)::
     python benchmarks/bench_mutants.py --only survivors.json        # only last run's survivors, again
 
 Measured (2 cores, shared with two other agents' work): the full run of 01-04 (382 mutants and
-4 solutions, ``--jobs 2``, load 2.3 at the start and 7+ later) graded in 1,062 s, 2.8 s per
+4 solutions, ``--jobs 2``, load 0.8 at the start and 7+ later) graded in 1,062 s, 2.8 s per
 submission; 24 survived. Each was reviewed: 6 were real gaps (a step neuron firing at w x + b = 0,
 a path returned as a list (twice), the same shuffle every epoch (twice), Adam with eps
 subtracted) and the hidden tests now catch them (``--only`` on the 24: all 6 caught); the other 18
