@@ -112,6 +112,12 @@ EQUIVALENT = {
         "itself changes nothing",
     ("04_gradient_descent", "sgd_linear_regression", "w -> w.T",
      "grad = 2 / len(idx) * X_batch.T @ (X_batch @ w.T - y_batch)"): _TRANSPOSE_1D,
+    # -- reviewed survivors of the full run of 05 (2026-12-05) --
+    ("05_backprop", "neuron_backward", "w -> w.T", "a = sigmoid(w.T @ x + b)"): _TRANSPOSE_1D + " (w has shape (n,))",
+    ("05_backprop", "neuron_backward", "x -> x.T", "a = sigmoid(w @ x.T + b)"): _TRANSPOSE_1D + " (x has shape (n,))",
+    ("05_backprop", "relu_backward", "> -> >=", "return dout * (X >= 0)"):
+        "ReLU has no slope at exactly X = 0; either 0 or 1 there is a convention, and notebook 02 says both "
+        "are accepted (the tests do not look there)",
 }
 
 
