@@ -31,8 +31,27 @@ ANCHORS = {
 
 # More pictures of a notebook: {assignment: {file stem: anchor}}.
 EXTRA = {
+    "05_backprop": {"05_playground": "playground(two_layer_loss"},
     "06_cat_vs_dog": {"06_digit_pad": "digit_pad(classify_drawing"},
 }
+
+
+def _train_playground(nb, epochs=300):
+    """Press play in the first playground until its epoch counter reaches ``epochs``, then pause."""
+    box = nb.playgrounds()[0]
+    play_pause = box.locator(".widget-play button").first
+    play_pause.click()
+    for _ in range(600):
+        if nb.playground_epoch(box) >= epochs:
+            break
+        nb.page.wait_for_timeout(100)
+    play_pause.click()
+    nb.page.wait_for_timeout(500)
+    nb.wait_idle()
+
+
+# Done before a picture is taken (after scrolling to it): {file stem: action(notebook)}.
+PREPARE = {"05_playground": _train_playground}
 
 # Scroll the cell's last output to the bottom of the notebook area, so the picture and
 # as much as fits of the cell above it are in view.
@@ -121,6 +140,9 @@ def main(argv=None):
                 if why != anchor:
                     print(f"  {stem}: anchor {anchor!r} not found, showing the {why}")
                 lab.page.evaluate(_JS_SCROLL_TO_CELL, [nb.id, index])
+                if stem in PREPARE:
+                    PREPARE[stem](nb)
+                    lab.page.evaluate(_JS_SCROLL_TO_CELL, [nb.id, index])
                 lab.page.mouse.move(5, 795)  # no hover effects on the picture
                 lab.page.wait_for_timeout(600)
                 print(save_small_png(lab.page, args.out / f"{stem}.png"))
