@@ -317,7 +317,7 @@ class _Run:
 
 def _png(picture):
     buffer = io.BytesIO()
-    picture.save(buffer, format="png", compress_level=1)
+    picture.save(buffer, format="png", compress_level=1, compress_type=3)   # fast: zlib level 1, run-length
     return buffer.getvalue()
 
 
