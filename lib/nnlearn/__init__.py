@@ -32,7 +32,9 @@ Modules, one concept each:
 ``metrics``               accuracy, confusion matrix
 ``datasets``              1-D functions, moons, circles, spirals, XOR; the UCI handwritten digits (8x8, CC BY 4.0)
 ``images``                the built-in cat/dog pictures; photo and CIFAR-10 loaders
-``plotting``, ``widgets`` matplotlib and ipywidgets helpers for the notebooks
+``plotting``, ``widgets`` matplotlib and ipywidgets helpers for the notebooks; ``not_yet``
+``playground``            05's live playground: the student's two-layer network trained live
+``notebooks``             a student's functions read from another notebook (06's switch)
 ``testing``               checks with diagnostic messages for notebook tests
 ========================  ===================================================
 """
