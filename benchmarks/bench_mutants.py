@@ -23,6 +23,7 @@ per call; a mutant that loops for ever is caught, not waited for a minute)::
     python benchmarks/bench_mutants.py --assignments 03_loss --limit 3 --out survivors.json
     python benchmarks/bench_mutants.py                              # everything: ~570 mutants, ~36 min
     python benchmarks/bench_mutants.py --only survivors.json        # only last run's survivors, again
+    python benchmarks/bench_mutants.py --quick                      # one mutant per exercise
 
 Measured (2 cores, shared with two other agents' work): the full run of 01-04 (382 mutants and
 4 solutions, ``--jobs 2``, load 0.8 at the start and 7+ later) graded in 1,062 s, 2.8 s per
@@ -231,10 +232,14 @@ def main(argv=None):
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="submissions graded at once")
     parser.add_argument("--timeout", type=int, default=20, help="seconds per cell and per call (default 20)")
     parser.add_argument("--list", action="store_true", help="print the mutants, grade nothing")
+    parser.add_argument("--quick", action="store_true",
+                        help="one mutant per exercise (--limit 1), to check that the script works (a few minutes)")
     parser.add_argument("--out", type=Path, help="write the survivors here as JSON")
     parser.add_argument("--only", type=Path, help="grade only the mutants listed in this JSON file (the --out of "
                         "an earlier run): do the strengthened tests catch last run's survivors now?")
     args = parser.parse_args(argv)
+    if args.quick and args.limit is None:
+        args.limit = 1
     if args.only:
         try:
             wanted = {(s["assignment"], s["grade_id"], s["kind"], s["after"]) for s in json.loads(args.only.read_text())}
@@ -269,7 +274,8 @@ def main(argv=None):
     if args.out:
         args.out.write_text(json.dumps(survivors, indent=1) + "\n")
         print(f"{len(survivors)} survivors written to {args.out}")
-    return 0 if at_goal else 1
+    print("every notebook at the goal" if at_goal else "some notebooks below the goal: review the survivors above")
+    return 0          # a benchmark prints figures; it does not fail a `make bench` run
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ figure only from a quiet machine, with its load.
 
     .venv/bin/python benchmarks/bench_notebooks.py                  # all six, 3 runs each
     .venv/bin/python benchmarks/bench_notebooks.py 05_backprop --repeats 5
+    .venv/bin/python benchmarks/bench_notebooks.py --quick          # one run each
 """
 
 import argparse
@@ -48,7 +49,11 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("assignments", nargs="*", help="default: every solution notebook")
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--quick", action="store_true", help="one run each (to check that the script works)")
+    parser.add_argument("--slowest", type=int, default=3, help="how many of the slowest cells to list")
     args = parser.parse_args(argv)
+    if args.quick:
+        args.repeats = 1
     names = args.assignments or sorted(p.name for p in (ROOT / "solutions").iterdir() if p.is_dir())
     load = os.getloadavg()
     busy = load[0] > (os.cpu_count() or 1)
@@ -66,12 +71,13 @@ def main(argv=None):
         median = statistics.median(seconds)
         print(f"{name:<30}{median:>10.1f}{min(seconds):>8.1f}{max(seconds):>8.1f}"
               + ("" if median <= GOAL else "   over the goal"))
-        slowest = sorted(runs[seconds.index(median)][1], reverse=True)[:3]
+        slowest = sorted(runs[seconds.index(median)][1], reverse=True)[:args.slowest]
         print("    slowest cells: " + "; ".join(f"cell {i} {s:.1f} s ({first!r})" for s, i, first in slowest))
         if median > GOAL:
             over.append(name)
     print(f"load average at the end: {os.getloadavg()[0]:.2f}")
-    return 1 if over else 0
+    print("all within the goal" if not over else f"over the goal: {', '.join(over)}")
+    return 0          # a benchmark prints figures; it does not fail a `make bench` run
 
 
 if __name__ == "__main__":
