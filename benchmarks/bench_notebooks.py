@@ -71,7 +71,8 @@ def main(argv=None):
         median = statistics.median(seconds)
         print(f"{name:<30}{median:>10.1f}{min(seconds):>8.1f}{max(seconds):>8.1f}"
               + ("" if median <= GOAL else "   over the goal"))
-        slowest = sorted(runs[seconds.index(median)][1], reverse=True)[:args.slowest]
+        typical = min(range(len(runs)), key=lambda k: abs(seconds[k] - median))   # the run nearest the median
+        slowest = sorted(runs[typical][1], reverse=True)[:args.slowest]
         print("    slowest cells: " + "; ".join(f"cell {i} {s:.1f} s ({first!r})" for s, i, first in slowest))
         if median > GOAL:
             over.append(name)
