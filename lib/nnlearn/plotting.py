@@ -449,17 +449,36 @@ def _for_display(img):
     return (img - lo) / (hi - lo)
 
 
-def _grid_figure(n, n_cols, ax_size, title_space):
+def _mosaic_figure(tiles, texts, n_cols, ax_size, title_space, fontsize):
+    """One figure, ONE axes: the RGB tiles (n, h, w, 3) in [0, 1] laid out in a grid on white,
+    each text above its tile. One image and n texts draw several times faster than n axes
+    with a title each (and no tight_layout pass), which matters in notebooks that show
+    many grids."""
+    n, h, w, _ = tiles.shape
     n_cols = min(check_int(n_cols, "n_cols", 1), n)
     n_rows = math.ceil(n / n_cols)
-    fig, axes = plt.subplots(n_rows, n_cols, figsize=(n_cols * ax_size, n_rows * (ax_size + title_space)), squeeze=False)
-    for a in axes.ravel():
-        a.axis("off")
-    return fig, axes.ravel()
+    gap = max(1, round(min(h, w) / 16))                         # white between the tiles, in pixels
+    top = math.ceil(h * title_space / ax_size) if texts is not None else 0
+    cell_h, cell_w = top + h + gap, w + gap
+    canvas = np.ones((n_rows * cell_h, n_cols * cell_w, 3))
+    fig, ax = plt.subplots(figsize=(n_cols * ax_size * cell_w / w, n_rows * (ax_size + title_space)))
+    for i in range(n):
+        row, col = divmod(i, n_cols)
+        y0, x0 = row * cell_h + top, col * cell_w
+        canvas[y0:y0 + h, x0:x0 + w] = tiles[i]
+        if texts is not None:
+            ax.text(x0 + w / 2 - 0.5, y0 - 0.5 - gap / 2, str(texts[i]), ha="center", va="bottom", fontsize=fontsize)
+    ax.imshow(canvas, interpolation="nearest")
+    ax.axis("off")
+    fig.subplots_adjust(left=0, right=1, bottom=0, top=1)
+    return fig
 
 
 def plot_image_grid(images, labels=None, n_cols=8, ax_size=1.2, titles=None):
-    """Show images in a grid, optionally with a title under each.
+    """Show images in a grid, optionally with a title above each.
+
+    The grid is drawn as one picture (a mosaic on white) in one axes, with each title as
+    a text above its image: several times faster to draw than one axes per image.
 
     Parameters
     ----------
@@ -490,18 +509,18 @@ def plot_image_grid(images, labels=None, n_cols=8, ax_size=1.2, titles=None):
         if isinstance(text, str) or len(text) != n:
             what = "titles" if titles is not None else "labels"
             raise ValueError(f"{what} must have one entry per image: {n} images, got {1 if isinstance(text, str) else len(text)}")
-    fig, axes = _grid_figure(n, n_cols, ax_size, 0.3 if text is not None else 0.0)
-    for i in range(n):
-        img = _for_display(arr[i])
-        if img.ndim == 2:
-            kw = dict(vmin=0, vmax=255) if img.dtype == np.uint8 else dict(vmin=0, vmax=1)
-            axes[i].imshow(img, cmap="gray", interpolation="nearest", **kw)
-        else:
-            axes[i].imshow(img, interpolation="nearest")
-        if text is not None:
-            axes[i].set_title(str(text[i]), fontsize=8)
-    fig.tight_layout()
-    return fig
+    tiles = np.array([_as_rgb(_for_display(arr[i])) for i in range(n)])
+    return _mosaic_figure(tiles, text, n_cols, ax_size, 0.3 if text is not None else 0.0, fontsize=8)
+
+
+def _as_rgb(img):
+    """A displayable image (uint8, or floats in [0, 1]; grey, RGB or RGBA) as RGB floats in [0, 1]."""
+    img = img / 255.0 if img.dtype == np.uint8 else np.asarray(img, dtype=float)
+    if img.ndim == 2:
+        return np.repeat(img[..., None], 3, axis=2)
+    if img.shape[2] == 4:                                       # RGBA on white
+        return img[..., :3] * img[..., 3:] + (1 - img[..., 3:])
+    return img
 
 
 def plot_weights_as_images(W, image_shape, n_cols=8):
@@ -543,17 +562,16 @@ def plot_weights_as_images(W, image_shape, n_cols=8):
             "W should be (n_out, n_in) with one row per neuron -- did you pass W.T?"
         )
     n = W.shape[0]
-    fig, axes = _grid_figure(n, n_cols, 1.2, 0.25)
+    diverging = plt.get_cmap("RdBu_r")
+    tiles = []
     for j in range(n):
         img = W[j].reshape(shape)
         m = float(np.abs(img).max()) or 1.0
         if img.ndim == 3 and img.shape[2] == 3:
-            axes[j].imshow(np.clip(0.5 + 0.5 * img / m, 0, 1), interpolation="nearest")
-        else:
-            axes[j].imshow(img.reshape(shape[:2]), cmap="RdBu_r", vmin=-m, vmax=m, interpolation="nearest")
-        axes[j].set_title(f"neuron {j}", fontsize=7)
-    fig.tight_layout()
-    return fig
+            tiles.append(np.clip(0.5 + 0.5 * img / m, 0, 1))
+        else:                                                   # -m blue, 0 white, +m red
+            tiles.append(diverging(0.5 + 0.5 * img.reshape(shape[:2]) / m)[..., :3])
+    return _mosaic_figure(np.array(tiles), [f"neuron {j}" for j in range(n)], n_cols, 1.2, 0.25, fontsize=7)
 
 
 # ---------------------------------------------------------------------------

@@ -236,27 +236,53 @@ def test_plot_trajectory_errors():
 
 # ---------------------------------------------------------------- images
 
-@pytest.mark.parametrize("images", [
+def _tiles(fig):
+    """(the mosaic as an array, the texts) of a grid figure: one axes, one image."""
+    assert len(fig.axes) == 1, f"one axes for the whole grid, got {len(fig.axes)}"
+    ax = fig.axes[0]
+    assert len(ax.images) == 1
+    return np.asarray(ax.images[0].get_array()), [t.get_text() for t in ax.texts]
+
+
+def test_plot_image_grid(images):
+    fig = P.plot_image_grid(images, labels=list(range(10)), n_cols=4)
+    assert isinstance(fig, Figure)
+    mosaic, texts = _tiles(fig)
+    assert texts == [str(k) for k in range(10)]
+    assert mosaic.ndim == 3 and mosaic.shape[2] == 3 and mosaic.min() >= 0 and mosaic.max() <= 1
+    # 3 rows of 4 cells; every image is in its cell, rescaled per image like _for_display
+    h, w = images.shape[1:3]
+    cell_h, cell_w = mosaic.shape[0] // 3, mosaic.shape[1] // 4
+    assert cell_w > w and cell_h > h
+    for k in [0, 5, 9]:
+        row, col = divmod(k, 4)
+        tile = mosaic[row * cell_h + cell_h - h - (cell_w - w):row * cell_h + cell_h - (cell_w - w),
+                      col * cell_w:col * cell_w + w]
+        expected = P._as_rgb(P._for_display(P._check_images(images)[k]))
+        np.testing.assert_allclose(tile, expected, atol=1e-12)
+    assert np.all(mosaic[-cell_h:, 2 * cell_w:] == 1.0)   # the two empty cells are white
+    plt.close(fig)
+
+
+test_plot_image_grid = pytest.mark.parametrize("images", [
     np.random.default_rng(0).normal(size=(10, 8, 8)),
     np.random.default_rng(0).normal(size=(10, 8, 8, 3)) * 50 + 3,
     np.random.default_rng(0).integers(0, 256, size=(10, 8, 8, 3)).astype(np.uint8),
     np.zeros((10, 8, 8, 1)),
-])
-def test_plot_image_grid(images):
-    fig = P.plot_image_grid(images, labels=list(range(10)), n_cols=4)
-    assert isinstance(fig, Figure)
-    assert len(fig.axes) == 12  # 3 rows of 4
-    shown = [a for a in fig.axes if a.images]
-    assert len(shown) == 10
-    data = shown[0].images[0].get_array()
-    if images.dtype != np.uint8:
-        assert data.min() >= 0 and data.max() <= 1  # rescaled per image
-    assert shown[3].get_title() == "3"
+])(test_plot_image_grid)
 
 
 def test_plot_image_grid_titles_override_labels():
     fig = P.plot_image_grid(np.zeros((2, 4, 4)), labels=[0, 1], titles=["cat", "dog"])
-    assert [a.get_title() for a in fig.axes] == ["cat", "dog"]
+    assert _tiles(fig)[1] == ["cat", "dog"]
+    plt.close(fig)
+
+
+def test_plot_image_grid_is_one_picture_fast_to_draw():
+    """32 images in one axes: no tight_layout pass, one image to render (was 32 axes)."""
+    fig = P.plot_image_grid(np.zeros((32, 16, 16)), labels=list(range(32)))
+    assert len(fig.axes) == 1 and len(fig.axes[0].images) == 1 and len(fig.axes[0].texts) == 32
+    plt.close(fig)
 
 
 def test_plot_image_grid_errors():
@@ -276,13 +302,21 @@ def test_plot_image_grid_errors():
 def test_plot_weights_as_images(shape):
     n_in = int(np.prod(shape))
     W = np.random.default_rng(0).normal(size=(5, n_in))
+    W[0, 0] = 0.0
     fig = P.plot_weights_as_images(W, shape, n_cols=3)
     assert isinstance(fig, Figure)
-    shown = [a for a in fig.axes if a.images]
-    assert len(shown) == 5
-    if len(shape) == 2 or shape[2] == 1:
-        vmin, vmax = shown[0].images[0].get_clim()
-        assert vmin == -vmax == -np.abs(W[0]).max()  # symmetric around 0
+    mosaic, texts = _tiles(fig)
+    assert texts == [f"neuron {j}" for j in range(5)]
+    top = mosaic.shape[0] // 2 - 4 - 1          # the first tile starts after the title space (cells of 2 rows)
+    first = mosaic[top:top + 4, 0:4]
+    if len(shape) == 2 or shape[2] == 1:         # each neuron on its own symmetric scale: 0 white-ish, max red
+        rdbu = plt.get_cmap("RdBu_r")
+        np.testing.assert_allclose(first[0, 0], rdbu(0.5)[:3])
+        j = np.argmax(np.abs(W[0]))
+        np.testing.assert_allclose(first.reshape(-1, 3)[j], rdbu(1.0 if W[0, j] > 0 else 0.0)[:3])
+    else:
+        np.testing.assert_allclose(first[0, 0, 0], 0.5)   # grey = 0
+    plt.close(fig)
 
 
 def test_plot_weights_as_images_errors():
