@@ -887,22 +887,36 @@ for hidden_n, hidden_d in [(40, 3), (25, 1), (60, 5)]:
                     rtol=0, atol=0.05)
 
 # Mini-batch paths, update by update: epoch e shuffles with minibatches(n_samples, batch_size, seed + e),
-# so each epoch visits the samples in a new order (and two seeds give two paths).
-hidden_X = np.column_stack([np.ones(10), hidden_rng.normal(size=(10, 2))])
-hidden_y = hidden_X @ np.array([0.5, -1.0, 2.0]) + 0.1 * hidden_rng.normal(size=10)
-for hidden_bs, hidden_seed in [(3, 5), (4, 0), (1, 2)]:
-    hidden_expected = [np.zeros(3)]
-    for hidden_epoch in range(3):
-        for hidden_idx in minibatches(10, hidden_bs, hidden_seed + hidden_epoch):
-            hidden_w, hidden_Xb, hidden_yb = hidden_expected[-1], hidden_X[hidden_idx], hidden_y[hidden_idx]
-            hidden_expected.append(hidden_w - 0.05 * 2 / len(hidden_idx) * hidden_Xb.T @ (hidden_Xb @ hidden_w - hidden_yb))
-    hidden_path = call(sgd_linear_regression, hidden_X, hidden_y, 0.05, 3, hidden_bs, hidden_seed)
-    check_rows(f"the path for batch_size={hidden_bs}, epochs=3, seed={hidden_seed}", hidden_path,
-               len(hidden_expected), 3)
-    check_array(f"sgd_linear_regression(X (10, 3), y, lr=0.05, epochs=3, batch_size={hidden_bs}, seed={hidden_seed}), "
-                "update by update", hidden_path, np.array(hidden_expected), rtol=1e-9, atol=1e-12,
-                hint="Hint: epoch e (0, 1, 2, ...) takes its batches from minibatches(n_samples, batch_size, seed + e), "
-                     "in that order, and the weights change after every batch (2/m * X_B.T @ (X_B @ w - y_B)).")
+# so each epoch visits the samples in a new order (and two seeds give two paths). While these checks run,
+# the name minibatches stands for a correct version (same signature), so that a mistake in Exercise 4 is
+# not charged twice, and the order of the batches is known.
+def hidden_minibatches(n_samples, batch_size, seed):
+    hidden_order = np.random.default_rng(seed).permutation(n_samples)
+    return [hidden_order[start:start + batch_size] for start in range(0, n_samples, batch_size)]
+
+
+hidden_saved_minibatches = minibatches
+minibatches = hidden_minibatches
+try:
+    hidden_X = np.column_stack([np.ones(10), hidden_rng.normal(size=(10, 2))])
+    hidden_y = hidden_X @ np.array([0.5, -1.0, 2.0]) + 0.1 * hidden_rng.normal(size=10)
+    for hidden_bs, hidden_seed in [(3, 5), (4, 0), (1, 2)]:
+        hidden_expected = [np.zeros(3)]
+        for hidden_epoch in range(3):
+            for hidden_idx in hidden_minibatches(10, hidden_bs, hidden_seed + hidden_epoch):
+                hidden_w, hidden_Xb, hidden_yb = hidden_expected[-1], hidden_X[hidden_idx], hidden_y[hidden_idx]
+                hidden_expected.append(hidden_w - 0.05 * 2 / len(hidden_idx) * hidden_Xb.T @ (hidden_Xb @ hidden_w - hidden_yb))
+        hidden_path = call(sgd_linear_regression, hidden_X, hidden_y, 0.05, 3, hidden_bs, hidden_seed)
+        check_rows(f"the path for batch_size={hidden_bs}, epochs=3, seed={hidden_seed}", hidden_path,
+                   len(hidden_expected), 3)
+        check_array(f"sgd_linear_regression(X (10, 3), y, lr=0.05, epochs=3, batch_size={hidden_bs}, "
+                    f"seed={hidden_seed}), update by update", hidden_path, np.array(hidden_expected),
+                    rtol=1e-9, atol=1e-12,
+                    hint="Hint: epoch e (0, 1, 2, ...) takes its batches from minibatches(n_samples, batch_size, "
+                         "seed + e), in that order, and the weights change after every batch "
+                         "(2/m * X_B.T @ (X_B @ w - y_B)).")
+finally:
+    minibatches = hidden_saved_minibatches
 ### END HIDDEN TESTS
 print("sgd_linear_regression: all tests in this cell passed.")
 
