@@ -2621,7 +2621,7 @@ if digits_ready:
         digit_params = init_params(digit_sizes, seed=0)
         rng = np.random.default_rng(0)
         try:
-            for _ in range(10):
+            for _ in range(20):
                 train_epoch(digit_params, Xd_train, yd_train, lr, 32, rng)
         except NotImplementedError:
             not_yet("loss_and_gradients", "train_epoch", to="train on the digits")
@@ -2629,7 +2629,7 @@ if digits_ready:
             break
         accuracy = float(np.mean(predict_proba(digit_params, Xd_val).argmax(axis=1) == yd_val))
         digit_runs[lr] = digit_params, accuracy
-        print(f"lr {lr:<4g}: validation accuracy {accuracy:.1%} after 10 epochs (one run)")
+        print(f"lr {lr:<4g}: validation accuracy {accuracy:.1%} after 20 epochs (one run)")
 
 # %% [markdown]
 # The learning rate with the best validation accuracy is kept, and only now is the
