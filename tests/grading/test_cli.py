@@ -233,9 +233,12 @@ def test_ctrl_c_leaves_a_resumable_state_and_jobs_1_gives_the_same_rows(base, tm
     for student in students:
         submit(course, student, SUBMISSIONS[student][0])
     records = [autograded(course, s) / RECORD_NAME for s in gradable]
+    # As from a terminal: SIGINT at its default. A test run started in the background by a shell
+    # without job control (`( make test & )`) inherits SIGINT *ignored*, and so would the grader.
     proc = subprocess.Popen([sys.executable, "-m", "coursegrade", "grade", "--jobs", "1"], cwd=course,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            start_new_session=True)
+                            start_new_session=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
         deadline = time.monotonic() + 90
         while not any(r.exists() for r in records) and proc.poll() is None and time.monotonic() < deadline:
