@@ -1301,7 +1301,7 @@ else:
 #
 # The learning rates lie a factor of about 3 apart: too small and the weights
 # hardly move in 5 epochs; too large and the steps overshoot until the numbers blow
-# up (*diverged*). Twenty-four short runs; the test set plays no part.
+# up (*diverged*). Fifteen short runs; the test set plays no part.
 
 # %%
 def train_and_score(hidden, lr, epochs=5, seed=0):
@@ -1325,8 +1325,8 @@ def train_and_score(hidden, lr, epochs=5, seed=0):
     return float(np.mean(P_val.argmax(axis=1) == y_val)), val_losses
 
 
-learning_rates = [1e-3, 3e-3, 1e-2, 3e-2, 1e-1, 3e-1]
-hidden_sizes = [0, 1, 4, 64]
+learning_rates = [3e-3, 1e-2, 3e-2, 1e-1, 3e-1]
+hidden_sizes = [0, 4, 64]
 grid = spread = linear_long = None     # filled in by the experiments below
 
 
@@ -1384,7 +1384,7 @@ if grid is not None:
             for lr in learning_rates) + f"   {best_lr[h]:g}")
 
 # %% [markdown]
-# How to read the right-hand plot, the validation loss of each run: at lr 0.001
+# How to read the right-hand plot, the validation loss of each run: at lr 0.003
 # the curve creeps down (too small: 5 epochs are not enough); at 0.01 and 0.03 it
 # falls quickly and smoothly; at 0.1 it falls, but jumps about (steps that
 # overshoot); at 0.3 it shoots up and the run diverges. For plain gradient descent
@@ -1448,7 +1448,7 @@ if linear_long is not None:
 
 # %% [markdown]
 # About 74 % after 20 epochs (on other splits and seeds the course measured
-# 72–77 %): a fairly trained linear model is clearly better than guessing, and
+# 72–79 %): a fairly trained linear model is clearly better than guessing, and
 # clearly worse than a hidden layer. Its limit is not the training time but its
 # form: one weighted sum of the pixels per class can only separate the pictures by
 # a single flat boundary (a *hyperplane*) in the 3072-dimensional space of pixel
@@ -1463,9 +1463,11 @@ if linear_long is not None:
 # one hidden unit can draw no boundary the linear model cannot; it is *at most* as
 # expressive, and harder to train: for every picture with
 # $\mathbf w \cdot \mathbf x + b < 0$ the unit outputs 0, those pictures all get the
-# same answer, and they send no gradient back through the unit. In the plot above
-# the two are level, within the spread of the seeds. With 4 or 64 units the
-# network combines several hyperplanes, and that is what pays off.
+# same answer, and they send no gradient back through the unit. Try it: add 1 to
+# `hidden_sizes` and run the experiments again. The course measured a mean of 67 to
+# 69 % for one unit (3 seeds, on three different splits), level with the linear
+# model within the spread of the seeds. With 4 or 64 units the network combines
+# several hyperplanes, and that is what pays off.
 #
 # The summary, and the setting used from now on:
 
@@ -1487,9 +1489,8 @@ else:
     print("diverged at learning rate 0.3:",
           ", ".join(f"{h} hidden" for h in hidden_sizes if h and np.isnan(val_accuracy[h, 0.3])))
     expected = [("64 units, lr 0.03, seed 0", val_accuracy[64, 0.03], 0.80, 0.90),
-                ("64 units, lr 0.001, seed 0 (too small)", val_accuracy[64, 0.001], 0.55, 0.70),
+                ("64 units, lr 0.003, seed 0 (too small)", val_accuracy[64, 0.003], 0.65, 0.78),
                 ("the linear model, mean of 3 seeds", means[0], 0.58, 0.74),
-                ("one hidden unit, mean of 3 seeds", means[1], 0.55, 0.74),
                 ("64 hidden units, mean of 3 seeds", means[64], 0.80, 0.90),
                 ("the linear model after 20 epochs (best lr)", max(linear_long.values()), 0.68, 0.80)]
     outside = [f"{what}: {value:.1%} (measured {low:.0%}-{high:.0%})"
@@ -1562,7 +1563,7 @@ else:
 # How to read these curves (notebook 05 has more):
 #
 # * Both losses fall quickly at first: the learning rate is neither too small (the
-#   curve would creep down, like lr 0.001 above) nor too large (it would jump about
+#   curve would creep down, like lr 0.003 above) nor too large (it would jump about
 #   or shoot up, like lr 0.1 and 0.3 above).
 # * Then the two curves part: the training loss keeps falling towards 0 while the
 #   validation loss levels off, about ten times higher. The network learns the 1280
@@ -2170,7 +2171,7 @@ def shift_pictures(pictures, kind, amount, seed=0):
 
 
 shift_kinds = ["noise", "colours", "smaller heads", "other background"]
-shift_amounts = np.linspace(0.0, 1.0, 6)
+shift_amounts = np.linspace(0.0, 1.0, 5)
 shift_images, shift_labels = make_cats_and_dogs(400, seed=11)
 fig, axes = plt.subplots(len(shift_kinds), 3, figsize=(5, 7))
 for row, kind in enumerate(shift_kinds):
