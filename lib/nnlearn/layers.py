@@ -34,11 +34,16 @@ def dense_forward(X, W, b):
     out : array, shape (n_samples, n_out), ``out = X @ W.T + b``
     cache : (X, W), for ``dense_backward``
     """
-    W = as_float_array(W, "W", ndim=2)
+    W = as_float_array(W, "W", ndim=2, finite=False)
     n_out, n_in = W.shape
-    X = as_float_array(X, "X", shape=(None, n_in))
-    b = as_float_array(b, "b", shape=(n_out,))
-    return X @ W.T + b, (X, W)
+    X = as_float_array(X, "X", shape=(None, n_in), finite=False)
+    b = as_float_array(b, "b", shape=(n_out,), finite=False)
+    with np.errstate(invalid="ignore"):  # 0 * inf from a bad input: reported below, as an error
+        out = X @ W.T + b
+    if not np.isfinite(out).all():      # a NaN or infinity in an input always reaches the output:
+        for arr, name in [(W, "W"), (X, "X"), (b, "b")]:    # only then look for it (a cheaper check)
+            as_float_array(arr, name)    # raises, naming the input and where the NaN or infinity is
+    return out, (X, W)
 
 
 def dense_backward(dout, cache):

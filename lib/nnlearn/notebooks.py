@@ -18,6 +18,7 @@ else in the notebook runs: no training, no plots, no widgets.
 
 import ast
 import json
+import symtable
 from pathlib import Path
 
 __all__ = ["functions_from_notebook"]
@@ -65,7 +66,22 @@ def _bound_names(node):
 
 
 def _used_names(node):
-    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+    """The names a top-level statement reads from the notebook's namespace.
+
+    For a function these are the names its body looks up as globals -- not its
+    parameters or local variables (``def init_params(sizes)`` does not need a
+    notebook's ``sizes = ...``) -- plus what its decorators and default values read.
+    """
+    if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+    module = symtable.symtable(ast.unparse(node), "<cell>", "exec")
+    names = {s.get_name() for s in module.get_symbols() if s.is_referenced()}   # decorators, defaults
+    scopes = list(module.get_children())
+    while scopes:                                  # the function, and the functions inside it
+        scope = scopes.pop()
+        names |= {s.get_name() for s in scope.get_symbols() if s.is_global() and s.is_referenced()}
+        scopes.extend(scope.get_children())
+    return names
 
 
 def _is_simple_constant(node):

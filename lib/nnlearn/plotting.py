@@ -722,7 +722,7 @@ def _listed(names):
     return ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else names[0]
 
 
-def not_yet(*names, to=None, ax=None):
+def not_yet(*names, to=None, ax=None, where="above"):
     """Say, in the course's one style, that a cell needs exercises not written yet.
 
     A demonstration cell that calls the student's functions catches
@@ -737,11 +737,12 @@ def not_yet(*names, to=None, ax=None):
     again to see the layer's outputs.`` The names are the functions the student
     writes (they stay right when exercises are renumbered). With ``ax`` (a
     Matplotlib Axes) the same sentence is written in the middle of that empty plot,
-    without ticks, instead of being printed.
+    without ticks, instead of being printed. ``where`` says where the functions are
+    written, for a notebook that uses another one's: ``where="in notebook 06"``.
     """
     if not names:
         raise ValueError("not_yet needs at least one function name")
-    text = f"Not yet: write {_listed(names)} above, then run this cell again"
+    text = f"Not yet: write {_listed(names)} {where}, then run this cell again"
     text += f" to {to}." if to else "."
     if ax is None:
         print(text)

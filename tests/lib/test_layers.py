@@ -85,6 +85,27 @@ def test_bad_input(call, words):
         call()
 
 
+@pytest.mark.parametrize("where", ["X", "W", "b"])
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+def test_dense_forward_names_a_nan_or_infinity_in_any_input(where, bad):
+    """The check looks at the output first (cheap) and only then at the inputs: same messages."""
+    X, W, b = np.ones((4, 3)), np.zeros((2, 3)), np.zeros(2)          # zero weights: 0 * inf is NaN
+    arrays = {"X": X, "W": W, "b": b}
+    arrays[where][(1,) * arrays[where].ndim] = bad
+    with pytest.raises(ValueError, match=rf"{where} contains NaN or infinite values \(first at index "):
+        L.dense_forward(arrays["X"], arrays["W"], arrays["b"])
+    X32 = {k: v.astype(np.float32) for k, v in arrays.items()}
+    with pytest.raises(ValueError, match=rf"{where} contains NaN or infinite values"):
+        L.dense_forward(X32["X"], X32["W"], X32["b"])
+
+
+def test_dense_forward_lets_finite_inputs_overflow_as_numpy_does():
+    X, W, b = np.full((2, 2), 1e200), np.full((1, 2), 1e200), np.zeros(1)
+    with np.errstate(over="ignore"):
+        out, _ = L.dense_forward(X, W, b)
+    assert np.isinf(out).all()
+
+
 def test_initializers():
     for name in ("normal", "xavier", "he"):
         W = init.INITIALIZERS[name]((200, 300), seed=0)

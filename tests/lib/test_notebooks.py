@@ -108,6 +108,20 @@ def test_a_malformed_notebook_is_a_clear_error(tmp_path, content, message):
         functions_from_notebook(path, ["f"])
 
 
+def test_parameters_and_locals_are_not_looked_up_in_the_notebook(tmp_path):
+    """06 has `def init_params(sizes, ...)` and, later, `sizes = [3072, hidden_size, 2]`: not needed."""
+    path = _notebook(tmp_path, "import numpy as np",
+                     "def init_params(sizes, seed=0):\n    rng = np.random.default_rng(seed)\n"
+                     "    total = [rng.normal(size=n) for n in sizes]\n    return total",
+                     "sizes = [3072, hidden_size, 2]\nrng = None",
+                     "def train(params, loss_fn=init_params):\n    def step(batch):\n        return loss_fn(batch)\n"
+                     "    return step")
+    mine = functions_from_notebook(path, ["init_params", "train"])
+    assert [len(w) for w in mine["init_params"]([2, 3])] == [2, 3]
+    assert len(mine["train"](None)([4])[0]) == 4
+    assert "sizes" not in mine["init_params"].__globals__
+
+
 def test_a_cell_with_a_syntax_error_is_skipped_not_fatal(tmp_path):
     path = _notebook(tmp_path, "def half_written(:\n", "def f(x):\n    return x + 1")
     assert functions_from_notebook(path, ["f"])["f"](1) == 2

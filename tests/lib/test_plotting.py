@@ -423,6 +423,13 @@ def test_not_yet_on_axes_writes_in_the_plot_and_prints_nothing(capsys):
                                           "again to see the curve of the network and its error."), texts
 
 
+def test_not_yet_can_point_to_another_notebook(capsys):
+    from nnlearn.plotting import not_yet
+    not_yet("preprocess", "train_epoch", to="train the network", where="in notebook 06")
+    assert capsys.readouterr().out == ("Not yet: write preprocess and train_epoch in notebook 06, then run this "
+                                       "cell again to train the network.\n")
+
+
 def test_not_yet_without_names_is_a_clear_error():
     from nnlearn.plotting import not_yet
     with pytest.raises(ValueError, match="at least one function name"):
