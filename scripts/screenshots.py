@@ -27,12 +27,12 @@ ANCHORS = {
     "04_gradient_descent": "interactive_plot(draw_descent",
     "05_backprop": "interactive_plot(draw_training",
     "06_cat_vs_dog": "interactive_plot(draw_prediction",
+    "07_generalisation": "digit_pad(classify_drawing",
 }
 
 # More pictures of a notebook: {assignment: {file stem: anchor}}.
 EXTRA = {
     "05_backprop": {"05_playground": "playground(two_layer_loss"},
-    "06_cat_vs_dog": {"06_digit_pad": "digit_pad(classify_drawing"},
 }
 
 

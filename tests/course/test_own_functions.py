@@ -4,9 +4,9 @@ the notebooks next to it (item 4 of issue 14: "the whole network is yours").
 
 The 06 solution notebook is executed with the switch on, in a folder laid out like
 ``release/`` with copies of the 02 and 05 solution notebooks as the student's, and must
-run to the end, say where each function came from, and still read at least 95 % of the
-test digits of section 11. With the switch off (the default) nothing is read: the
-grader's sandbox has only the notebook it grades.
+run to the end, say where each function came from, and still train the cat-and-dog
+network to the accuracy the course measured. With the switch off (the default) nothing
+is read: the grader's sandbox has only the notebook it grades.
 """
 
 import re
@@ -74,13 +74,16 @@ def test_the_notebook_runs_to_the_end_on_the_students_functions(run_on_own_funct
     assert passed, "the loss_and_gradients test cell did not pass on the student's building blocks"
 
 
-def test_the_digits_are_still_read_on_the_students_functions(run_on_own_functions):
+def test_the_network_still_learns_on_the_students_functions(run_on_own_functions):
     nb, _ = run_on_own_functions
-    reports = [re.search(r"Test accuracy, measured once: ([\d.]+)%", _text(cell)) for cell in nb.cells]
-    found = [float(match.group(1)) for match in reports if match]
-    assert len(found) == 1, f"expected one digits test accuracy in section 11, found {found}"
-    assert found[0] >= 95.0, f"with the student's own functions the digits test accuracy is {found[0]} %"
-    assert any("holds:    at least 95 % of the test digits" in _text(cell) for cell in nb.cells)
+    reports = [re.search(r"after 20 epochs: training accuracy (\d+)%, validation accuracy (\d+)%", _text(cell))
+               for cell in nb.cells]
+    found = [(int(match.group(1)), int(match.group(2))) for match in reports if match]
+    assert len(found) == 1, f"expected one report of the 20-epoch training run, found {found}"
+    training, validation = found[0]
+    assert training >= 99 and 88 <= validation <= 98, (
+        f"with the student's own building blocks the network reached {training} % on the training set and "
+        f"{validation} % on validation; with the library's it is 100 % and 94 %")
 
 
 def test_a_missing_neighbour_notebook_is_a_clear_error(tmp_path):
