@@ -1584,7 +1584,7 @@ else:
 # ### One cat, epoch by epoch
 #
 # Here is a cat of the validation set — the first one the finished network gets
-# right with more than 90 % (a choice: notebook 07 counts the others) — and the
+# right with more than 90 % (a choice: section 9 counts the others) — and the
 # network's answer for it after every epoch. Before training it is a coin toss;
 # then $p_\text{cat}$ climbs towards 1 and $p_\text{dog}$ falls towards 0, not
 # smoothly — every noisy mini-batch step moves it a little up or down — but the
@@ -2126,8 +2126,47 @@ else:
 # To try a picture of your own, put its path in a cell such as
 # `predict_file("my_cat.jpg", params, pixel_mean, pixel_std)` — and read notebook 07
 # before you trust the answer.
+
+# %% [markdown]
+# ## 9. Common misconceptions
 #
+# **"The model outputs a list of probabilities between 0 and 1."** Only after the
+# softmax. The last layer's raw outputs, the scores, are ordinary numbers: negative,
+# larger than 1, not adding up to anything. The softmax turns them into
+# probabilities; before it, the "answer" is not a probability at all.
+
+# %%
+if trained:
+    hidden_out = np.maximum(dense_forward(X_val[:4], params["W1"], params["b1"])[0], 0)
+    raw_scores = dense_forward(hidden_out, params["W2"], params["b2"])[0]
+    print("raw scores of the last layer (4 validation pictures):\n", np.round(raw_scores, 1))
+    with np.printoptions(suppress=True):
+        print("after the softmax (your predict_proba):\n", np.round(predict_proba(params, X_val[:4]), 3))
+else:
+    not_yet(*TRAINING, to="run this demonstration")
+
+# %% [markdown]
+# **"After training, the prediction for a cat gets closer and closer to [1, 0]."**
+# For most cats it does — section 5 followed one. But training minimises the
+# *average* loss over the training pictures; it promises nothing about any
+# particular picture. Some pictures end up on the wrong side with great
+# confidence, as section 6 showed, and training for more epochs can make such a
+# mistake *more* confident, not less. How many validation pictures ended near their
+# one-hot row, and how many went confidently the wrong way?
+
+# %%
+if trained:
+    final = val_probabilities[-1]
+    p_true = final[np.arange(len(y_val)), y_val]            # probability given to the right class
+    for name, label in [("cats", 0), ("dogs", 1)]:
+        mine = p_true[y_val == label]
+        print(f"validation {name}: {np.sum(mine > 0.9):>3} of {mine.size} end above 0.9 for the right class, "
+              f"{np.sum(mine < 0.2):>2} below 0.2 (confidently wrong)")
+else:
+    not_yet(*TRAINING, to="run this demonstration")
+
+# %% [markdown]
 # **Next: notebook 07.** It reads the functions you wrote here, trains the same
 # network again and asks what it has really learned: how it fares on pictures unlike
-# its training set, what it does with real photos, which common beliefs about
-# training hold up, and how the same code does on ten classes of real handwriting.
+# its training set, what it does with real photos, three more misconceptions about
+# training, and how the same code does on ten classes of real handwriting.
