@@ -14,7 +14,7 @@
 # # 07 · What the network learned, and where it fails
 #
 # In notebook 06 you built a classifier from your own functions, chose its settings
-# on a validation set and scored it once on the test set: about 94 % of the cartoon
+# on a validation set and scored it once on the test set: about 93 % of the cartoon
 # cats and dogs right. This notebook asks what that number does and does not promise.
 #
 # * **Distribution shift.** What happens when new pictures differ from the training
