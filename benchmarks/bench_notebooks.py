@@ -1,7 +1,8 @@
 """How long each solution notebook takes to run, top to bottom (goal: <= 10 s each).
 
 Each ``solutions/<a>/<a>.ipynb`` is executed ``--repeats`` times in a fresh kernel
-(nbclient, like nbval and the grader), and the median and range of the seconds spent
+(nbclient, like nbval and the grader; the notebooks take turns, so that a drift in the
+machine's speed falls on all of them alike), and the median and range of the seconds spent
 executing its cells are printed -- the kernel's start-up (about 1 s) is left out, since
 a student pays it once, not per notebook run. The slowest cells of each notebook are
 listed, to show where the time goes.
@@ -62,11 +63,18 @@ def main(argv=None):
                                          if busy else ""))
     print(f"\n{'notebook':<30}{'median s':>10}{'min':>8}{'max':>8}   goal <= {GOAL:.0f} s")
     over = []
-    for name in names:
-        path = ROOT / "solutions" / name / f"{name}.ipynb"
+    paths = {name: ROOT / "solutions" / name / f"{name}.ipynb" for name in names}
+    for name, path in paths.items():
         if not path.is_file():
             sys.exit(f"{name}: no solution notebook at {path} (run `make generate`)")
-        runs = [run_once(path) for _ in range(args.repeats)]
+    # Round robin (every notebook once, then every notebook again, ...): the speed of a shared
+    # machine drifts over minutes, and this way the drift falls on every notebook alike.
+    all_runs = {name: [] for name in names}
+    for _ in range(args.repeats):
+        for name, path in paths.items():
+            all_runs[name].append(run_once(path))
+    for name in names:
+        runs = all_runs[name]
         seconds = [total for total, _ in runs]
         median = statistics.median(seconds)
         print(f"{name:<30}{median:>10.1f}{min(seconds):>8.1f}{max(seconds):>8.1f}"
