@@ -4,6 +4,7 @@
 ##   make test       set up/update .venv if needed and run the whole test suite
 ##   make generate   instructor: rebuild release/ and solutions/ from source/
 ##   make grade      instructor: grade all submissions (submitted/, LMS zips) -> grades.csv
+##   make lms        instructor: Canvas/Moodle grade import CSV and feedback zips (LMS=, MAPPING=)
 ##   make bench      install the benchmark extras and run benchmarks/bench_*.py
 ##   make screenshots  regenerate the README pictures in docs/screenshots/
 #
@@ -43,7 +44,7 @@ export PATH := $(CURDIR)/$(BIN):$(PATH)
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
 .DEFAULT_GOAL := help
-.PHONY: help course test generate grade bench screenshots
+.PHONY: help course test generate grade lms bench screenshots
 
 # Prints the comment lines that start with '##' (the command list above).
 help:
@@ -87,6 +88,13 @@ generate: $(STAMP)
 grade: $(STAMP)
 	$(BIN)/python -m coursegrade grade $(ASSIGNMENT) $(addprefix --zip ,$(ZIP)) \
 	  $(if $(JOBS),--jobs $(JOBS)) $(if $(filter-out 0 no false,$(FORCE)),--force) $(GRADE_ARGS)
+
+# Grades and feedback for the LMS: make lms LMS=canvas MAPPING=lms_ids.csv (see README.md,
+# "LMS export"; LMS_ARGS, e.g. "--missing blank", goes to `coursegrade lms`).
+lms: $(STAMP)
+	@if [ -z "$(LMS)" ] || [ -z "$(MAPPING)" ]; then \
+	  echo "usage: make lms LMS=canvas|moodle MAPPING=FILE [LMS_ARGS=...]" >&2; exit 2; fi
+	$(BIN)/python -m coursegrade lms $(LMS) --mapping $(MAPPING) $(LMS_ARGS)
 
 $(BENCH_STAMP): benchmarks/requirements.txt $(TEST_STAMP)
 	$(BIN)/python -m pip install --disable-pip-version-check --quiet -r benchmarks/requirements.txt

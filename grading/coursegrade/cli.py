@@ -31,7 +31,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import pool
+from . import lms, pool
 from .collect import CollectError, collect_zip
 from .discover import STAGING_PREFIX, check_course, choose_assignments, grader_hash, survey, zip_assignment
 from .errors import CourseError
@@ -153,7 +153,38 @@ def build_parser():
     cmd.add_argument("--csv", metavar="FILE", help="where to write the grades (default: grades.csv in the course)")
     cmd.add_argument("--course-dir", default=".", metavar="DIR",
                      help="the course root, with nbgrader_config.py and source/ (default: the current folder)")
+    lms_cmd = commands.add_parser(
+        "lms", help="write an LMS's grade import file and feedback zips from grades.csv",
+        description="Write Canvas's gradebook import CSV or Moodle's grade import CSV, and one zip of feedback "
+                    "pages per assignment named for the LMS's bulk upload, from grades.csv and a mapping of "
+                    "student ids to LMS ids (see coursegrade/lms.py).")
+    lms_cmd.add_argument("lms", choices=lms.LMSES, help="the LMS")
+    lms_cmd.add_argument("--mapping", required=True, metavar="FILE",
+                         help="CSV with the columns student, lms_id, name (and optional sis_user_id, sis_login_id, "
+                              "section, participant_id)")
+    lms_cmd.add_argument("--grades", metavar="FILE", help="grades.csv (default: grades.csv in the course)")
+    lms_cmd.add_argument("--out", metavar="DIR", help="where to write the files (default: lms/ in the course)")
+    lms_cmd.add_argument("--missing", choices=("error", "blank"), default="error",
+                         help="a student of the mapping without a graded submission: stop with their names "
+                              "(default), or leave their cell empty")
+    lms_cmd.add_argument("--columns", metavar="FILE",
+                         help="CSV assignment,column: the LMS's column for an assignment, e.g. 'Backprop (4711)'")
+    lms_cmd.add_argument("--course-dir", default=".", metavar="DIR", help="the course root (default: .)")
     return parser
+
+
+def lms_export(args):
+    """``coursegrade lms``: the export, or one clear message and exit code 1."""
+    course = Path(args.course_dir).resolve()
+    try:
+        lines = lms.export(args.lms, course, Path(args.grades) if args.grades else course / "grades.csv",
+                           args.mapping, Path(args.out) if args.out else course / "lms", missing=args.missing,
+                           columns_path=args.columns)
+    except lms.ExportError as err:
+        print(f"coursegrade lms: {err}", file=sys.stderr)
+        return 1
+    print("\n".join(lines))
+    return 0
 
 
 def _positive_int(text):
@@ -169,6 +200,8 @@ def _positive_int(text):
 def main(argv=None):
     """The ``coursegrade`` console script; returns the exit code."""
     args = build_parser().parse_args(argv)
+    if args.command == "lms":
+        return lms_export(args)
     try:
         return grade(options_from(args))
     except CourseError as err:
