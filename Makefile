@@ -7,6 +7,7 @@
 ##   make lms        instructor: Canvas/Moodle grade import CSV and feedback zips (LMS=, MAPPING=)
 ##   make bench      install the benchmark extras and run benchmarks/bench_*.py
 ##   make screenshots  regenerate the README pictures in docs/screenshots/
+##   make report     instructor: a class report per assignment from the graded submissions -> report/
 #
 # Variables: PYTHON (interpreter for the venv, default python3), LAB_ARGS (extra
 # JupyterLab arguments, e.g. LAB_ARGS="--no-browser --allow-root"), PYTEST_ARGS
@@ -15,6 +16,8 @@
 # more names, default all), ZIP (LMS zip files to collect first), JOBS (submissions graded
 # at once, default one per CPU core), FORCE=1 (grade again what was graded before),
 # GRADE_ARGS (any other `coursegrade grade` arguments, e.g. GRADE_ARGS=--retry-failed).
+# make report: ASSIGNMENT (as for make grade), REPORT_ARGS (any other `coursegrade report`
+# arguments, e.g. REPORT_ARGS="--out /tmp/report").
 
 SHELL := /bin/bash
 PYTHON ?= python3
@@ -36,6 +39,7 @@ ZIP ?=
 JOBS ?=
 FORCE ?=
 GRADE_ARGS ?=
+REPORT_ARGS ?=
 
 # nbgrader runs the `alembic` program and notebook kernels are started from this
 # environment: put its bin/ first on PATH for every recipe.
@@ -106,3 +110,9 @@ bench: $(BENCH_STAMP)
 	for script in "$${scripts[@]}"; do \
 	  echo "== $$script"; $(BIN)/python "$$script" $(BENCH_ARGS) || exit $$?; \
 	done
+
+# The class report (README.md, "Class report"): per assignment report/<assignment>.html and .csv,
+# from what `make grade` left in autograded/ and grades.csv. Grades nothing itself.
+.PHONY: report
+report: $(STAMP)
+	$(BIN)/python -m coursegrade report $(ASSIGNMENT) $(REPORT_ARGS)

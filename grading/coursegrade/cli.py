@@ -135,6 +135,7 @@ def grade(options):
 def build_parser():
     parser = argparse.ArgumentParser(prog="coursegrade", description="Grading tools for the course.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    _add_report_command(commands)
     cmd = commands.add_parser(
         "grade", help="grade all submissions of some or all assignments",
         description="Autograde every submitted/<student>/<assignment>/ (and LMS zips), write feedback "
@@ -187,6 +188,39 @@ def lms_export(args):
     return 0
 
 
+def _add_report_command(commands):
+    cmd = commands.add_parser(
+        "report", help="a class report per assignment: scores, pass rates, the most common mistakes",
+        description="From the graded submissions (autograded/ and grades.csv), write report/<assignment>.html "
+                    "(score distribution, each test cell's pass rate, the most common diagnosed mistakes with "
+                    "one example each, the flagged and failed submissions, plots), report/<assignment>.csv, "
+                    "report/<assignment>_mistakes.csv and report/index.html (see coursegrade/report.py).")
+    cmd.add_argument("assignments", nargs="*", metavar="ASSIGNMENT",
+                     help="assignments to report on (default: every assignment in source/)")
+    cmd.add_argument("--out", metavar="DIR", help="where to write the report (default: report/ in the course)")
+    cmd.add_argument("--csv", metavar="FILE",
+                     help="grades.csv to read rows from when a submission has no record (default: the course's)")
+    cmd.add_argument("--course-dir", default=".", metavar="DIR",
+                     help="the course root, with nbgrader_config.py and source/ (default: the current folder)")
+
+
+def report_command(args):
+    """``coursegrade report``: write the class report; 1 with a message when there is no course."""
+    from . import report
+
+    root = Path(args.course_dir).resolve()
+    try:
+        check_course(root)
+        assignments = choose_assignments(root, args.assignments)
+    except CourseError as err:
+        print(f"coursegrade report: {err}", file=sys.stderr)
+        return 1
+    out, reports = report.write_report(root, assignments, Path(args.out).resolve() if args.out else None,
+                                       Path(args.csv).resolve() if args.csv else None)
+    print("\n".join(report.summary_lines(out, reports)))
+    return 0
+
+
 def _positive_int(text):
     try:
         value = int(text)
@@ -203,6 +237,8 @@ def main(argv=None):
     if args.command == "lms":
         return lms_export(args)
     try:
+        if args.command == "report":
+            return report_command(args)
         return grade(options_from(args))
     except CourseError as err:
         print(f"coursegrade grade: {err}", file=sys.stderr)
