@@ -35,6 +35,7 @@ Modules, one concept each:
 ``plotting``, ``widgets`` matplotlib and ipywidgets helpers for the notebooks; ``not_yet``
 ``playground``            05's live playground: the student's two-layer network trained live
 ``notebooks``             a student's functions read from another notebook (06's switch)
+``standing``              where a student stands: the visible tests run again, with the points
 ``testing``               checks with diagnostic messages for notebook tests
 ========================  ===================================================
 """
