@@ -57,9 +57,11 @@ def _with_cell(*sources):
 
 
 def _with_cell_before_last(source):
-    """The solution notebook with one more (unmarked) code cell before its last code cell."""
+    """The solution notebook with one more (unmarked) code cell before the last code cell that
+    the sandbox runs (``grading-skip`` cells, such as the closing *Where you stand*, it does not)."""
     nb = nbformat.read(SOLUTION, as_version=4)
-    last = max(i for i, c in enumerate(nb.cells) if c.cell_type == "code")
+    last = max(i for i, c in enumerate(nb.cells)
+               if c.cell_type == "code" and "grading-skip" not in c.metadata.get("tags", []))
     nb.cells.insert(last, nbformat.v4.new_code_cell(textwrap.dedent(source)))
     return nbformat.writes(nb).encode()
 
