@@ -35,7 +35,7 @@ import re
 import zipfile
 from pathlib import Path
 
-from .records import GRADED
+from .records import GRADED, Row
 
 LMSES = ("canvas", "moodle")
 MAPPING_REQUIRED = ("student", "lms_id", "name")
@@ -58,18 +58,6 @@ class LmsStudent:
     sis_login_id: str = ""
     section: str = ""
     participant_id: str = ""
-
-
-@dataclasses.dataclass(frozen=True)
-class Grade:
-    """One row of grades.csv, as read back."""
-
-    student: str
-    assignment: str
-    score: float
-    max_score: float
-    status: str
-    reason: str
 
 
 def _read_csv(path, what, required):
@@ -118,13 +106,13 @@ def read_mapping(path):
 
 
 def read_grades(path):
-    """[Grade] from grades.csv; a clear error for a row that is not one."""
+    """[records.Row] from grades.csv; a clear error for a row that is not one."""
     _, rows = _read_csv(path, "grades file", GRADE_COLUMNS)
     grades, seen = [], set()
     for line, row in rows:
         try:
-            grade = Grade(row["student"], row["assignment"], float(row["score"] or 0),
-                          float(row["max_score"] or 0), row["status"], row["reason"])
+            grade = Row(row["student"], row["assignment"], float(row["score"] or 0),
+                        float(row["max_score"] or 0), row["status"], row["reason"])
         except ValueError:
             raise ExportError(f"{path}, line {line}: score {row['score']!r} or max_score {row['max_score']!r} "
                               "is not a number") from None
